@@ -95,9 +95,10 @@ def execute(path: Path, out_path: Path, root: Path, params: dict | None = None, 
 
     params = params or {}
     check_parameters(path, params)
-    env_backup = os.environ.get("KHAR_FIGURE_DIR")
+    env_backup = {k: os.environ.get(k) for k in ("KHAR_FIGURE_DIR", "KHAR_OUTPUT_DIR")}
     if figure_dir is not None:
         os.environ["KHAR_FIGURE_DIR"] = str(figure_dir)
+        os.environ["KHAR_OUTPUT_DIR"] = str(figure_dir.parent.parent / "outputs" / figure_dir.name)
     os.environ.setdefault("PYTHONHASHSEED", "0")
     start = time.perf_counter()
     rel_in = os.path.relpath(path, root)
@@ -114,11 +115,11 @@ def execute(path: Path, out_path: Path, root: Path, params: dict | None = None, 
     except Exception as exc:
         raise NotebookError(f"notebook {rel_in} could not be executed: {type(exc).__name__}: {exc}") from None
     finally:
-        if figure_dir is not None:
-            if env_backup is None:
-                os.environ.pop("KHAR_FIGURE_DIR", None)
+        for key, value in env_backup.items():
+            if value is None:
+                os.environ.pop(key, None)
             else:
-                os.environ["KHAR_FIGURE_DIR"] = env_backup
+                os.environ[key] = value
     nb = normalise(nb)
     nbformat.write(nb, out_path)
     return Executed(path.stem, nb, time.perf_counter() - start)

@@ -424,6 +424,10 @@ def _publish(stage: Path, lay: Layout, ran: list[str]) -> None:
             shutil.rmtree(old, ignore_errors=True)
         elif target.exists():
             shutil.rmtree(target)
+        outs = stage / "outputs" / name
+        if outs.exists():
+            for item in sorted(outs.iterdir()):
+                os.replace(item, reports / item.name)
     for item in sorted(stage.iterdir()):
         if item.is_file():
             os.replace(item, reports / item.name)
