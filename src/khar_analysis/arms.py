@@ -389,5 +389,5 @@ def release_label(source_id: str) -> str:
     """A short label for a SIPRI source: its 'data generated' date and format."""
     from . import sources
 
-    src = sources.load_manifest()[source_id]
+    src = sources.get(source_id)
     return f"{src.data_generated} ({'per-year' if 'peryear' in source_id else 'classic'})"

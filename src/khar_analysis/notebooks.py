@@ -95,7 +95,8 @@ def execute(path: Path, out_path: Path, root: Path, params: dict | None = None, 
 
     params = params or {}
     check_parameters(path, params)
-    env_backup = {k: os.environ.get(k) for k in ("KHAR_FIGURE_DIR", "KHAR_OUTPUT_DIR")}
+    env_backup = {k: os.environ.get(k) for k in ("KHAR_FIGURE_DIR", "KHAR_OUTPUT_DIR", "KHAR_ROOT")}
+    os.environ["KHAR_ROOT"] = str(root)  # the kernel resolves data, register and manifest from this root
     if figure_dir is not None:
         os.environ["KHAR_FIGURE_DIR"] = str(figure_dir)
         os.environ["KHAR_OUTPUT_DIR"] = str(figure_dir.parent.parent / "outputs" / figure_dir.name)

@@ -83,6 +83,21 @@ class ManifestError(ValueError):
     """A manifest record does not follow the schema."""
 
 
+class UnknownSourceError(KeyError):
+    """A source id that the manifest does not hold."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; keep it readable
+        return str(self.args[0])
+
+
+def get(source_id: str, lay: Layout | None = None) -> Source:
+    """The manifest record of ``source_id``; raises :class:`UnknownSourceError` naming the known ids."""
+    manifest = load_manifest(lay)
+    if source_id not in manifest:
+        raise UnknownSourceError(f"unknown source id {source_id!r}; known: {', '.join(manifest)}")
+    return manifest[source_id]
+
+
 class DataVerificationError(RuntimeError):
     """One or more raw files are missing, corrupted or unreadable. The message lists each."""
 
@@ -289,9 +304,7 @@ def path(source_id: str, lay: Layout | None = None) -> Path:
     Library loaders call this, so a notebook can only read pinned bytes.
     """
     lay = lay or default_layout()
-    src = load_manifest(lay).get(source_id)
-    if src is None:
-        raise KeyError(f"unknown source id {source_id!r}; see data/raw/manifest/")
+    src = get(source_id, lay)
     local = src.local_path(lay)
     if not local.exists():
         raise DataVerificationError([f"{source_id}: data/raw/{src.path} is missing; run `khar fetch` (or make data)"])
@@ -309,10 +322,9 @@ def path(source_id: str, lay: Layout | None = None) -> Path:
 
 def provenance_rows(ids: list[str], lay: Layout | None = None) -> list[dict[str, str]]:
     """One row per source for a notebook's or the report's provenance table."""
-    manifest = load_manifest(lay)
     rows = []
     for sid in ids:
-        src = manifest[sid]
+        src = get(sid, lay)
         rows.append(
             {
                 "source": sid,

@@ -1,0 +1,51 @@
+"""A throwaway copy of the project (manifest, register, one notebook) for whole-build tests.
+
+Builds run in the copy, never in the checkout, so a test can corrupt data, break a notebook or
+interrupt a build without touching the real report. The copy's mirror is a private copy of the
+checkout's verified ``data/raw`` (so the tests need no ../shared).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from khar_analysis import sources
+from khar_analysis.paths import Layout
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    """sha256 of every file below ``folder`` (relative path -> hash)."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def snapshot():
+    """``snapshot(folder)`` -> sha256 of every file below it, to prove a failed build changed nothing."""
+    return _snapshot
+
+
+@pytest.fixture
+def project(tmp_path, lay) -> tuple[Layout, Path]:
+    """(layout of a project copy holding notebook 01 only, its private mirror folder)."""
+    sources.verify(lay=lay, allow_download=False)
+    root = tmp_path / "project"
+    for rel in ("pyproject.toml", "data/raw/manifest", "data/claims", "data/raw/events"):
+        src = lay.root / rel
+        if src.is_dir():
+            shutil.copytree(src, root / rel)
+        elif src.exists():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(src, root / rel)
+    (root / "notebooks").mkdir()
+    shutil.copy(lay.notebooks / "01_arms_imports.ipynb", root / "notebooks")
+    mirror = tmp_path / "mirror"
+    for src in sources.load_manifest(lay).values():
+        if src.mirrored:
+            (mirror / src.path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(src.local_path(lay), mirror / src.path)
+    return Layout(root), mirror

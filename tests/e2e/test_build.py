@@ -1,0 +1,136 @@
+"""Whole builds in a project copy: the report, the no-op rebuild, and every way a build must stop cleanly."""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell
+
+from khar_analysis import pipeline, sources
+
+
+def _build(lay, mirror, **kw):
+    return pipeline.build(lay, mirror=mirror, jobs=1, **kw)
+
+
+@pytest.fixture
+def built(project):
+    lay, mirror = project
+    _build(lay, mirror)
+    return lay, mirror
+
+
+def test_build_writes_the_report_and_the_ledger(built):
+    lay, _ = built
+    rows = list(csv.DictReader((lay.reports / "ledger.csv").open(encoding="utf-8")))
+    assert {"claim_id", "verdict", "observed", "claimed", "notebook"} <= set(rows[0])
+    arms = {r["claim_id"]: r["verdict"] for r in rows if r["notebook"] == "01_arms_imports"}
+    assert arms == {"ARMS-1": "reproduced", "ARMS-2": "not_testable", "ARMS-R": "reproduced"}
+    html = (lay.reports / "index.html").read_text(encoding="utf-8")
+    assert 'id="claim-ARMS-1"' in html and "четвёртое место" in html, "the quote is cut from the article"
+    assert (lay.reports / "notebooks" / "01_arms_imports.html").exists()
+    assert (lay.reports / "figures" / "01_arms_imports" / "arms1_ranking.png").exists()
+    assert not list(lay.build.glob("stage-*")), "the staging folder is removed"
+
+
+def test_a_rebuild_with_nothing_changed_runs_no_notebook(built, capsys, snapshot):
+    lay, mirror = built
+    before = snapshot(lay.reports / "notebooks")
+    capsys.readouterr()
+    _build(lay, mirror)
+    out = capsys.readouterr().out
+    assert "01_arms_imports: skip (up to date)" in out and "executing" not in out
+    assert snapshot(lay.reports / "notebooks") == before
+
+
+def test_a_register_change_reruns_its_notebook(built, capsys):
+    lay, mirror = built
+    reg = lay.claims_dir / "arms.yaml"
+    reg.write_text(reg.read_text(encoding="utf-8").replace("window 2011-2020\n", "window 2011–2020\n", 1),
+                   encoding="utf-8")
+    capsys.readouterr()
+    _build(lay, mirror)
+    assert "01_arms_imports: run (its register rows changed)" in capsys.readouterr().out
+
+
+def test_one_changed_byte_in_the_mirror_stops_the_build_and_keeps_the_report(built, snapshot):
+    lay, mirror = built
+    before = snapshot(lay.reports)
+    target = mirror / "sipri" / "sipri_trade_register_peryear_gen2026-02-12_AZE_ARM.csv"
+    data = bytearray(target.read_bytes())
+    data[2000] ^= 0x20
+    target.write_bytes(bytes(data))
+    with pytest.raises(sources.DataVerificationError) as err:
+        _build(lay, mirror)
+    msg = str(err.value)
+    assert "sipri_register_peryear_2026-02-12" in msg and "expected 8d35cad0" in msg
+    assert snapshot(lay.reports) == before
+
+
+def test_a_failing_notebook_is_named_with_its_cell_and_the_report_survives(built, snapshot):
+    lay, mirror = built
+    before = snapshot(lay.reports)
+    nb = nbformat.read(lay.notebooks / "01_arms_imports.ipynb", as_version=4)
+    nb.cells.insert(5, new_code_cell("raise RuntimeError('deliberate failure')"))
+    nbformat.write(nb, lay.notebooks / "01_arms_imports.ipynb")
+    with pytest.raises(pipeline.BuildError, match=r"01_arms_imports.ipynb failed at cell 5 .*deliberate failure"):
+        _build(lay, mirror)
+    assert snapshot(lay.reports) == before
+    assert not list(lay.build.glob("stage-*"))
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"01_arms_imports": {"end_year": 2000}}, "window end 2000 is before its start 2011"),
+        ({"01_arms_imports": {"end_yr": 2020}}, "unknown parameter 'end_yr'"),
+        ({"01_arms_imports": {"end_year": "2020"}}, "end_year='2020' should be int, found str"),
+        ({"01_arms_imports": {"reference_source": "sipri_1999"}}, "unknown source id 'sipri_1999'"),
+        ({"01_arms_imports": {"split": "even"}}, "split='even' is not one of"),
+        ({"99_nothing": {"x": 1}}, r"unknown notebook\(s\) \['99_nothing'\]"),
+    ],
+)
+def test_invalid_parameters_fail_clearly_and_keep_the_report(built, snapshot, params, message):
+    lay, mirror = built
+    before = snapshot(lay.reports)
+    with pytest.raises(pipeline.BuildError, match=message):
+        _build(lay, mirror, params=params)
+    assert snapshot(lay.reports) == before
+
+
+def test_a_second_build_refuses_while_one_holds_the_lock(project):
+    lay, mirror = project
+    lay.build.mkdir(parents=True, exist_ok=True)
+    with open(lay.build / ".lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        with pytest.raises(pipeline.BuildError, match="another build is running"):
+            _build(lay, mirror, wait=False)
+
+
+def test_a_killed_build_leaves_the_report_intact_and_the_next_build_recovers(built, snapshot):
+    lay, mirror = built
+    before = snapshot(lay.reports)
+    env = {**os.environ, "KHAR_ROOT": str(lay.root), "KHAR_DATA_MIRROR": str(mirror)}
+    proc = subprocess.Popen([sys.executable, "-m", "khar_analysis.cli", "build", "--force", "-j", "1"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, text=True)
+    deadline = time.time() + 60
+    for line in proc.stdout:
+        if "executing" in line or time.time() > deadline:
+            break
+    time.sleep(1.0)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert snapshot(lay.reports) == before, "a killed build must not have replaced anything"
+    assert list(lay.build.glob("stage-*")), "the killed build left its staging folder behind"
+    _build(lay, mirror, force=True)
+    assert (lay.reports / "index.html").exists()
+    shutil.rmtree(lay.build, ignore_errors=True)

@@ -1,0 +1,128 @@
+"""The manifest and the verify-or-fetch step: every record valid, and every failure a clear message."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from khar_analysis import sources
+from khar_analysis.paths import Layout
+
+
+def test_every_manifest_record_is_valid_and_ids_are_unique(lay):
+    manifest = sources.load_manifest(lay)
+    assert "article" in manifest
+    assert len({s.path for s in manifest.values()}) == len(manifest), "two records point at one file"
+    for src in manifest.values():
+        assert src.obtain.get("download_url") or src.obtain.get("query"), src.id
+        assert src.mirrored or src.authored, f"{src.id}: a non-mirrored file must say who authored it"
+
+
+def test_every_pin_matches_the_mirror_or_the_committed_file(lay):
+    mirror = lay.default_mirror()
+    for src in sources.load_manifest(lay).values():
+        where = (mirror / src.path) if src.mirrored else src.local_path(lay)
+        if src.mirrored and (mirror is None or not where.exists()):
+            pytest.skip("no mirror on this machine")
+        assert sources.sha256_file(where) == src.sha256, src.id
+        assert where.stat().st_size == src.size_bytes, src.id
+
+
+def test_manifest_rejects_a_record_missing_its_licence(tmp_path, lay):
+    project = _project(tmp_path, lay, ["article"])
+    record = yaml.safe_load((project.manifest_dir / "test.yaml").read_text(encoding="utf-8"))
+    del record[0]["licence"]
+    (project.manifest_dir / "test.yaml").write_text(yaml.safe_dump(record), encoding="utf-8")
+    with pytest.raises(sources.ManifestError, match=r"test.yaml: article: .*'licence' is a required property"):
+        sources.load_manifest(project)
+
+
+def _project(tmp_path: Path, lay: Layout, ids: list[str]) -> Layout:
+    """A throwaway project with a manifest holding only ``ids`` (same records as the real one)."""
+    root = tmp_path / "project"
+    (root / "data" / "raw" / "manifest").mkdir(parents=True)
+    shutil.copy(lay.root / "pyproject.toml", root / "pyproject.toml")
+    records = [r for f in sorted(lay.manifest_dir.glob("*.yaml"))
+               for r in yaml.safe_load(f.read_text(encoding="utf-8")) if r["id"] in ids]
+    (root / "data" / "raw" / "manifest" / "test.yaml").write_text(yaml.safe_dump(records, allow_unicode=True),
+                                                                   encoding="utf-8")
+    return Layout(root)
+
+
+@pytest.fixture
+def sipri_project(tmp_path, lay, raw):
+    """A project pinning one SIPRI file, and a private mirror holding a good copy of it."""
+    sid = "sipri_tiv_imports_2024-10-13"
+    project = _project(tmp_path, lay, [sid])
+    src = sources.load_manifest(project)[sid]
+    mirror = tmp_path / "mirror"
+    (mirror / src.path).parent.mkdir(parents=True)
+    shutil.copy(raw(sid), mirror / src.path)
+    return project, mirror, src
+
+
+def test_verify_copies_a_good_mirror_file_and_then_uses_the_local_copy(sipri_project):
+    project, mirror, src = sipri_project
+    first = sources.verify(lay=project, mirror=mirror, allow_download=False)
+    assert first[src.id].how == "mirror"
+    second = sources.verify(lay=project, mirror=mirror, allow_download=False)
+    assert second[src.id].how == "local"
+
+
+def test_a_one_byte_change_in_the_mirror_stops_with_id_file_and_both_hashes(sipri_project):
+    project, mirror, src = sipri_project
+    bad = mirror / src.path
+    data = bytearray(bad.read_bytes())
+    data[-5] ^= 0x01
+    bad.write_bytes(bytes(data))
+    with pytest.raises(sources.DataVerificationError) as err:
+        sources.verify(lay=project, mirror=mirror, allow_download=False)
+    msg = str(err.value)
+    assert src.id in msg and Path(src.path).name in msg
+    assert f"expected {src.sha256}" in msg and f"found {sources.sha256_file(bad)}" in msg
+    assert "armstransfers.sipri.org" in msg, "the message says where to obtain the file"
+    assert not src.local_path(project).exists(), "a corrupted mirror copy must not be copied in"
+
+
+def test_a_missing_file_names_the_source_and_where_to_get_it(sipri_project, tmp_path):
+    project, _, src = sipri_project
+    with pytest.raises(sources.DataVerificationError) as err:
+        sources.verify(lay=project, mirror=tmp_path / "empty", allow_download=False)
+    assert f"{src.id}: data/raw/{src.path} is missing (expected sha256 {src.sha256}" in str(err.value)
+
+
+def test_a_truncated_local_copy_is_replaced_by_the_verified_mirror_copy(sipri_project):
+    project, mirror, src = sipri_project
+    local = src.local_path(project)
+    local.parent.mkdir(parents=True)
+    local.write_bytes((mirror / src.path).read_bytes()[:100])
+    got = sources.verify(lay=project, mirror=mirror, allow_download=False)
+    assert got[src.id].how == "mirror"
+    assert sources.sha256_file(local) == src.sha256
+
+
+def test_an_unreadable_mirror_file_is_reported(sipri_project):
+    project, mirror, src = sipri_project
+    target = mirror / src.path
+    target.unlink()
+    target.mkdir()  # a folder where a file should be: unreadable, even for root
+    with pytest.raises(sources.DataVerificationError, match=rf"{src.id}: mirror file .* is unreadable"):
+        sources.verify(lay=project, mirror=mirror, allow_download=False)
+
+
+def test_path_refuses_a_local_copy_edited_after_verification(sipri_project):
+    project, mirror, src = sipri_project
+    sources.verify(lay=project, mirror=mirror, allow_download=False)
+    local = src.local_path(project)
+    local.write_bytes(local.read_bytes() + b"\n")
+    with pytest.raises(sources.DataVerificationError, match="expected sha256"):
+        sources.path(src.id, project)
+
+
+def test_unknown_source_ids_are_rejected(sipri_project):
+    project, mirror, _ = sipri_project
+    with pytest.raises(sources.DataVerificationError, match="unknown source id"):
+        sources.verify(["no-such-source"], lay=project, mirror=mirror)
