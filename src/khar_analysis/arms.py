@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -286,14 +287,35 @@ def check_against_tiv_table(transfers: pd.DataFrame, tiv: pd.DataFrame, recipien
     return out
 
 
-def load_release(source_id: str, split: str = "equal") -> pd.DataFrame:
-    """The tidy transfers of one SIPRI register source (per-year as reported; classic split by ``split``)."""
-    from . import sources
+#: Column types of the tidy table as stored in ``data/processed/sipri__transfers_*.csv``.
+TIDY_DTYPES = {
+    "release": "str", "file_format": "str", "deal_id": "Int64", "recipient": "str", "supplier": "str",
+    "supplier_name": "str", "delivery_year": "int64", "designation": "str", "description": "str",
+    "category": "str", "status": "str", "units_delivered": "float64", "tiv_delivered_mn": "float64",
+    "is_delivery_year_estimate": "bool", "is_units_estimate": "bool", "split": "str",
+}
 
-    file = sources.path(source_id)
-    if "peryear" in source_id:
-        return load_register_peryear(file)
-    return split_orders(load_register_classic(file), split)
+
+def load_release(source_id: str, split: str = "equal") -> pd.DataFrame:
+    """The tidy transfers of one SIPRI register source (per-year as reported; classic split by ``split``).
+
+    Cached as ``data/processed/sipri__transfers_{source_id}.csv`` with a sidecar naming the input's
+    sha256, the split and the hash of the code that made it.
+    """
+    from . import processed, sources
+
+    if split not in SPLITS:
+        raise ValueError(f"split={split!r} is not one of {SPLITS}")
+
+    def build() -> pd.DataFrame:
+        file = sources.path(source_id)
+        if "peryear" in source_id:
+            return load_register_peryear(file)
+        return split_orders(load_register_classic(file), split)
+
+    params = {"split": split if "peryear" not in source_id else "reported"}
+    return processed.cached_table(f"sipri__transfers_{source_id}", [source_id], build, params=params,
+                                  code=processed.code_hash(sys.modules[__name__], countries), dtypes=TIDY_DTYPES)
 
 
 #: SIPRI descriptions that denote uncrewed aircraft (the 2024 release writes "armed UAV", the

@@ -32,31 +32,31 @@ def sidecar_path(table: Path) -> Path:
 
 
 def cached_table(name: str, inputs: list[str], build: Callable[[], pd.DataFrame], params: dict | None = None,
-                 code: str = "", lay: Layout | None = None) -> pd.DataFrame:
+                 code: str = "", dtypes: dict[str, str] | None = None, lay: Layout | None = None) -> pd.DataFrame:
     """Read ``data/processed/{name}.csv`` if its sidecar matches; else ``build()`` it and write both.
 
-    ``inputs`` are manifest source ids; their pinned sha256s go into the sidecar.
+    ``inputs`` are manifest source ids; their pinned sha256s go into the sidecar with ``params`` and the
+    producing ``code`` hash. The table is always returned as read back from the CSV (with ``dtypes``),
+    so a fresh build and a cached read give identical frames.
     """
     lay = lay or default_layout()
-    manifest = sources.load_manifest(lay)
     wanted = {
         "table": name,
-        "inputs": {sid: manifest[sid].sha256 for sid in sorted(inputs)},
+        "inputs": {sid: sources.get(sid, lay).sha256 for sid in sorted(inputs)},
         "params": params or {},
         "code": code,
     }
     table = lay.processed / f"{name}.csv"
     meta = sidecar_path(table)
+    current: dict = {}
     if table.exists() and meta.exists():
         try:
             current = json.loads(meta.read_text(encoding="utf-8"))
         except json.JSONDecodeError:
             current = {}
-        if {k: current.get(k) for k in wanted} == wanted:
-            return pd.read_csv(table, dtype=current.get("dtypes"), keep_default_na=True)
-    df = build()
-    write_text(table, df.to_csv(index=False, lineterminator="\n"))
-    dtypes = {c: str(t) for c, t in df.dtypes.items() if str(t) in ("object", "str", "string", "bool")}
-    write_text(meta, json.dumps({**wanted, "rows": len(df), "columns": list(df.columns), "dtypes": dtypes},
-                                indent=2, ensure_ascii=False) + "\n")
-    return df
+    if not (table.exists() and {k: current.get(k) for k in wanted} == wanted):
+        df = build()
+        write_text(table, df.to_csv(index=False, lineterminator="\n"))
+        write_text(meta, json.dumps({**wanted, "rows": len(df), "columns": list(df.columns)},
+                                    indent=2, ensure_ascii=False) + "\n")
+    return pd.read_csv(table, dtype=dtypes, keep_default_na=False, na_values=[""])
