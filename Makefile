@@ -37,6 +37,10 @@ test: env
 notebooks: env
 	$(BIN)/khar notebooks
 
+## bench: naive vs floor vs full vs no-op build, in one run; writes reports/bench.json
+bench: env
+	$(BIN)/khar bench --tests
+
 lint: env
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests

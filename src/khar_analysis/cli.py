@@ -6,6 +6,7 @@ Errors are printed as one clear message (no traceback) and exit with status 2.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -59,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--no-wait", action="store_true", help="refuse instead of waiting if another build runs")
     n = sub.add_parser("notebooks", help="re-execute the committed notebooks in place, normalised for committing")
     n.add_argument("--only", nargs="+")
+    be = sub.add_parser("bench", help="time the build against the naive way and the floor; write reports/bench.json")
+    be.add_argument("--tests", action="store_true", help="also time the test suite")
+    be.add_argument("--jobs", "-j", type=int, default=None)
     m = sub.add_parser("manifest", help="list the pinned sources, or re-pin a project-authored one")
     m.add_argument("--rehash", metavar="SOURCE_ID", help="recompute sha256/size of an authored source")
     args = parser.parse_args(argv)
@@ -75,6 +79,11 @@ def main(argv: list[str] | None = None) -> int:
                            params=_params(args.param, args.params_file), only=args.only, wait=not args.no_wait)
         elif args.cmd == "notebooks":
             pipeline.update_committed(lay, args.only)
+        elif args.cmd == "bench":
+            from . import bench
+
+            figures = bench.run(lay, with_tests=args.tests, jobs=args.jobs)
+            print(json.dumps({k: v for k, v in figures.items() if k != "per_notebook"}, indent=1, sort_keys=True))
         elif args.cmd == "manifest":
             if args.rehash:
                 digest, size = sources.rehash(args.rehash, lay)

@@ -29,11 +29,7 @@ def snapshot():
     return _snapshot
 
 
-@pytest.fixture
-def project(tmp_path, lay) -> tuple[Layout, Path]:
-    """(layout of a project copy holding notebook 01 only, its private mirror folder)."""
-    sources.verify(lay=lay, allow_download=False)
-    root = tmp_path / "project"
+def _copy(lay: Layout, root: Path, all_notebooks: bool) -> Layout:
     for rel in ("pyproject.toml", "data/raw/manifest", "data/claims", "data/raw/events"):
         src = lay.root / rel
         if src.is_dir():
@@ -42,10 +38,31 @@ def project(tmp_path, lay) -> tuple[Layout, Path]:
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(src, root / rel)
     (root / "notebooks").mkdir()
-    shutil.copy(lay.notebooks / "01_arms_imports.ipynb", root / "notebooks")
+    for nb in sorted(lay.notebooks.glob("[0-9][0-9]_*.ipynb")):
+        if all_notebooks or nb.name == "01_arms_imports.ipynb":
+            shutil.copy(nb, root / "notebooks")
+    return Layout(root)
+
+
+@pytest.fixture
+def project(tmp_path, lay) -> tuple[Layout, Path]:
+    """(layout of a project copy holding notebook 01 only, its private mirror folder)."""
+    sources.verify(lay=lay, allow_download=False)
+    copy = _copy(lay, tmp_path / "project", all_notebooks=False)
     mirror = tmp_path / "mirror"
     for src in sources.load_manifest(lay).values():
         if src.mirrored:
             (mirror / src.path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(src.local_path(lay), mirror / src.path)
-    return Layout(root), mirror
+    return copy, mirror
+
+
+@pytest.fixture(scope="session")
+def full_report(tmp_path_factory, lay) -> Layout:
+    """A complete build of a copy of the project (every notebook), made once per test session."""
+    from khar_analysis import pipeline
+
+    sources.verify(lay=lay, allow_download=False)
+    copy = _copy(lay, tmp_path_factory.mktemp("full") / "project", all_notebooks=True)
+    pipeline.build(copy, mirror=lay.raw)
+    return copy

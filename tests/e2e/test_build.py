@@ -134,3 +134,47 @@ def test_a_killed_build_leaves_the_report_intact_and_the_next_build_recovers(bui
     _build(lay, mirror, force=True)
     assert (lay.reports / "index.html").exists()
     shutil.rmtree(lay.build, ignore_errors=True)
+
+
+def _repin(lay, mirror, source_id, edit):
+    """Simulate a new publisher file: edit the mirror copy and pin the manifest to its new sha256."""
+    src = sources.get(source_id, lay)
+    target = mirror / src.path
+    target.write_bytes(edit(target.read_bytes()))
+    new = sources.sha256_file(target)
+    for file in lay.manifest_dir.glob("*.yaml"):
+        text = file.read_text(encoding="utf-8")
+        if src.sha256 in text:
+            text = text.replace(src.sha256, new).replace(f"size_bytes: {src.size_bytes}\n",
+                                                         f"size_bytes: {target.stat().st_size}\n")
+            file.write_text(text, encoding="utf-8")
+    src.local_path(lay).unlink(missing_ok=True)
+
+
+def test_a_changed_raw_file_reruns_only_the_notebooks_that_read_it(project, capsys):
+    lay, mirror = project
+    probe = nbformat.v4.new_notebook(cells=[
+        new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        new_code_cell("from khar_analysis import article\nprint(len(article.lines()))")])
+    probe.metadata["kernelspec"] = {"name": "khar-analysis", "language": "python", "display_name": "k"}
+    nbformat.write(probe, lay.notebooks / "02_probe.ipynb")
+    _build(lay, mirror)
+    _repin(lay, mirror, "sipri_tiv_imports_2024-10-13", lambda b: b.replace(b",568,", b",569,"))
+    capsys.readouterr()
+    _build(lay, mirror)
+    out = capsys.readouterr().out
+    assert "01_arms_imports: run (raw data changed: sipri_tiv_imports_2024-10-13)" in out
+    assert "02_probe: skip (up to date)" in out
+
+
+def test_a_new_release_with_renamed_columns_fails_naming_file_and_column(built, snapshot):
+    lay, mirror = built
+    before = snapshot(lay.reports)
+    _repin(lay, mirror, "sipri_register_peryear_2026-02-12",
+           lambda b: b.replace(b"TIV delivery values", b"TIV delivered value"))
+    with pytest.raises(pipeline.BuildError) as err:
+        _build(lay, mirror)
+    msg = str(err.value)
+    assert "01_arms_imports.ipynb failed" in msg and "UnknownLayoutError" in msg
+    assert "sipri_trade_register_peryear_gen2026-02-12_AZE_ARM.csv: unexpected header on line 12" in msg
+    assert snapshot(lay.reports) == before

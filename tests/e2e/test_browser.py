@@ -1,0 +1,100 @@
+"""The report as a reader sees it: headless Chromium opens reports/index.html of a complete build.
+
+Checks that every registered claim has its ledger row, every link resolves to an existing anchor or
+file (following links into the notebook pages to their cell anchors), and every figure in the
+notebook pages loads; saves screenshots under the checkout's ``reports/screenshots/``.
+
+Chromium and its driver come from Debian's packages (``chromium``, ``chromium-driver``); the fixture
+installs them when missing and the tests run as root (as in CI), else the tests skip saying how to
+install them. No browser is downloaded by any Python package.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from khar_analysis import claims
+
+CHROMIUM, DRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1800"]
+
+
+def _ensure_chromium() -> None:
+    if CHROMIUM.exists() and DRIVER.exists():
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        pytest.skip("Chromium missing: install Debian's 'chromium' and 'chromium-driver' packages")
+    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"]):
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900,
+                              env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _ensure_chromium()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for flag in FLAGS:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
+    yield driver
+    driver.quit()
+
+
+def _links(driver) -> list[str]:
+    script = "return Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))"
+    return driver.execute_script(script)
+
+
+def test_every_claim_link_and_figure_of_the_report_works(browser, full_report, lay):
+    report_lay = full_report
+    index = report_lay.reports / "index.html"
+    browser.get(index.as_uri())
+    assert browser.title == "khar-analysis: claims ledger"
+    row_ids = set(browser.execute_script(
+        "return Array.from(document.querySelectorAll('tr[id^=\"claim-\"]')).map(r => r.id)"))
+    assert row_ids == {f"claim-{cid}" for cid in claims.load_register(report_lay)}
+
+    shots = lay.reports / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(shots / "index.png"))
+
+    pages: dict[Path, set[str]] = {}
+    for href in _links(browser):
+        parts = urlsplit(href)
+        if parts.scheme in ("http", "https"):
+            continue  # publishers' pages: no network here
+        if not parts.path:
+            assert browser.execute_script("return document.getElementById(arguments[0]) !== null",
+                                          unquote(parts.fragment)), f"index.html: no anchor for {href}"
+            continue
+        target = (index.parent / unquote(parts.path)).resolve()
+        assert target.is_file(), f"index.html links to a missing file: {href}"
+        if target.suffix == ".html":
+            pages.setdefault(target, set())
+            if parts.fragment:
+                pages[target].add(unquote(parts.fragment))
+
+    assert pages, "the index links to no notebook page"
+    for page, anchors in sorted(pages.items()):
+        browser.get(page.as_uri())
+        for anchor in sorted(anchors):
+            assert browser.execute_script("return document.getElementById(arguments[0]) !== null", anchor), \
+                f"{page.name}: no element with id {anchor!r}"
+        broken = browser.execute_script(
+            "return Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).length")
+        total = browser.execute_script("return document.images.length")
+        assert broken == 0, f"{page.name}: {broken} of {total} figures did not load"
+        browser.save_screenshot(str(shots / f"{page.stem}.png"))

@@ -1,0 +1,27 @@
+"""The report escapes every data-derived string and writes one ledger row per claim."""
+
+from __future__ import annotations
+
+import csv
+
+from khar_analysis import claims, report
+
+
+def test_data_derived_strings_are_escaped_in_html(tmp_path, lay):
+    register = claims.load_register(lay)
+    rows = []
+    for cid, c in register.items():
+        rows.append({"claim_id": cid, "family": c.family, "verdict": "not_testable",
+                     "observed": "<script>alert(1)</script>", "claimed": "a & b", "caveat": "", "reason": "<b>r</b>",
+                     "notebook": c.notebook, "cell_id": "x\"y", "line": c.line or "", "citation": c.citation,
+                     "gloss": c.gloss, "would_test": c.would_test})
+    facts = {"commit": "<i>c</i>", "built_at": "t", "python": "3", "platform": "p", "cpus": 1, "versions": {},
+             "seconds": 1.0, "notebook_seconds": {}, "obtained": {}}
+    report.render(tmp_path, rows, [], [], facts, lay)
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>r</b>" not in html and "<i>c</i>" not in html and "a &amp; b" in html
+    assert 'cell-id=x&#34;y"' in html
+    ledger = list(csv.DictReader((tmp_path / "ledger.csv").open(encoding="utf-8")))
+    assert [r["claim_id"] for r in ledger] == list(register)
+    assert ledger[0]["observed"] == "<script>alert(1)</script>", "the CSV keeps the raw value"
