@@ -30,9 +30,9 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import jsonschema
 import yaml
 
+from ._schema import validator
 from .paths import Layout
 from .paths import layout as default_layout
 
@@ -129,14 +129,14 @@ def load_register(lay: Layout | None = None) -> dict[str, Claim]:
     files = sorted(lay.claims_dir.glob("*.yaml"))
     if not files:
         raise RegisterError(f"no register files in {lay.rel(lay.claims_dir)}/ (expected *.yaml)")
-    validator = jsonschema.Draft202012Validator(REGISTER_SCHEMA)
+    check = validator(REGISTER_SCHEMA)
     out: dict[str, Claim] = {}
     for file in files:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
         if not isinstance(data, list):
             raise RegisterError(f"{lay.rel(file)}: expected a list of claim records")
         for i, rec in enumerate(data):
-            errors = list(validator.iter_errors(rec))
+            errors = list(check.iter_errors(rec))
             if errors:
                 rid = rec.get("id", f"record #{i + 1}") if isinstance(rec, dict) else f"record #{i + 1}"
                 detail = "; ".join(f"{'/'.join(map(str, e.path)) or '(record)'}: {e.message}" for e in errors)

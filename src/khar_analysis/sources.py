@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
+from ._schema import validator
 from .atomic import atomic_path
 from .paths import Layout
 from .paths import layout as default_layout
@@ -155,7 +155,7 @@ def load_manifest(lay: Layout | None = None) -> dict[str, Source]:
     files = sorted(lay.manifest_dir.glob("*.yaml"))
     if not files:
         raise ManifestError(f"no manifest files in {lay.rel(lay.manifest_dir)}/ (expected *.yaml)")
-    validator = jsonschema.Draft202012Validator(MANIFEST_SCHEMA)
+    check = validator(MANIFEST_SCHEMA)
     for file in files:
         try:
             data = yaml.safe_load(file.read_text(encoding="utf-8"))
@@ -164,7 +164,7 @@ def load_manifest(lay: Layout | None = None) -> dict[str, Source]:
         if not isinstance(data, list):
             raise ManifestError(f"{lay.rel(file)}: expected a list of records, found {type(data).__name__}")
         for i, record in enumerate(data):
-            errors = sorted(validator.iter_errors(record), key=lambda e: list(e.path))
+            errors = sorted(check.iter_errors(record), key=lambda e: list(e.path))
             if errors:
                 rid = record.get("id", f"record #{i + 1}") if isinstance(record, dict) else f"record #{i + 1}"
                 detail = "; ".join(f"{'/'.join(map(str, e.path)) or '(record)'}: {e.message}" for e in errors)
