@@ -164,6 +164,7 @@ def trend_break(rows: pd.DataFrame, break_year: int, pre_start: int, margin_shar
         "last_year": int(last.data_year), "value_last": float(last.value), "change": change,
         "projected_last": projected, "departure": departure, "margin": margin,
         "is_hardening": bool(_freer(change, direction) < 0 and _freer(departure, direction) <= -margin + 1e-12),
+        "direction": direction,
     }
 
 
@@ -176,8 +177,9 @@ def hardening_table(tidy: pd.DataFrame, series_list: list[str], countries_: list
             res = trend_break(select(tidy, series, code), break_year, pre_start, margin_share)
             rows.append({"series": series, "country": code, **res})
     out = pd.DataFrame(rows)
-    out["rank_of_decline"] = out.groupby("series")["change"].rank(method="min").astype(int)
-    return out
+    out["freer_change"] = [_freer(c, d) for c, d in zip(out["change"], out["direction"], strict=True)]
+    out["rank_of_decline"] = out.groupby("series")["freer_change"].rank(method="min").astype(int)
+    return out.drop(columns=["freer_change"])
 
 
 def class_transitions(tidy: pd.DataFrame, series_list: list[str], country: str, break_year: int) -> pd.DataFrame:

@@ -230,3 +230,17 @@ def test_regime2_inputs_compare_like_with_like():
     shortened = [k for k in out["variants"] if k.startswith("RSF score")]
     assert len(shortened) == 1 and out["variants"][shortened[0]] == pytest.approx(12.0)
     assert "at its floor" in out["reason"]
+
+
+@pytest.mark.parametrize(("load", "source", "keep", "old", "new"), [
+    (lambda p: vdem.load_csv(p, ["AZE"]), VDEM_CSV, lambda i, ln: i <= 3, b'"v2x_libdem"', b'"v2x_lib"'),
+    (freedomhouse.load_fiw, FIW, _fiw_lines, b";Add Q;", b";AddQ;"),
+    (rsf.load_series, RSF_SERIES, _rsf_lines, b"score_as_stored", b"score_stored"),
+    (rsf.load_2025, RSF_2025, lambda i, ln: i <= 2, b"Score N-1", b"Score 2024"),
+    (eiu.load_index, EIU, lambda i, ln: i <= 3, b"Democracy score", b"Democracy index"),
+])
+def test_changed_header_fails_naming_the_file(excerpt, load, source, keep, old, new):
+    path = excerpt(source, keep)
+    path.write_bytes(path.read_bytes().replace(old, new, 1))
+    with pytest.raises(UnknownLayoutError, match=rf"^{path.name[:20]}.*header"):
+        load(path)
