@@ -43,7 +43,6 @@ bench: env
 
 lint: env
 	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
 
 clean:
 	rm -rf build reports/index.html reports/ledger.csv reports/notebooks reports/figures

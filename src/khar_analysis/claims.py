@@ -248,7 +248,8 @@ def assess(
     variants = variants or {}
     tol = claim.rule.get("tolerance")
     tol_text = f" (tolerance {', '.join(f'{k} {v}' for k, v in tol.items())})" if tol else ""
-    shown = {k: f"{_fmt(v)} -> {'holds' if holds(claim, v) else 'does not hold'}" for k, v in variants.items()}
+    labels = {True: "holds", False: "does not hold", None: "indeterminate"}
+    shown = {k: f"{_fmt(v)} -> {labels[holds(claim, v)]}" for k, v in variants.items()}
 
     if kind == "untestable":
         premise = holds(claim, observed) if observed is not None else None
