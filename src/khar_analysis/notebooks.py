@@ -1,0 +1,144 @@
+"""Running one notebook: papermill execution, metadata normalisation, HTML rendering.
+
+Wiring only; no computation. Paths given to papermill are repository-relative and the metadata it
+writes (times, paths) is stripped, so executed notebooks carry no machine paths or timestamps.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+KERNEL = "khar-analysis"
+_PM_KEEP = {"parameters", "version"}
+_CELL_DROP = {"papermill", "execution"}
+
+
+class NotebookError(RuntimeError):
+    """A notebook raised while executing; the message names the notebook and the cell."""
+
+
+@dataclass
+class Executed:
+    name: str
+    notebook: nbformat.NotebookNode
+    seconds: float
+
+
+def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Strip run times, paths and per-cell timing that papermill and nbclient add."""
+    pm = nb.metadata.get("papermill")
+    if pm is not None:
+        nb.metadata["papermill"] = {k: v for k, v in pm.items() if k in _PM_KEEP}
+    for key in ("widgets",):
+        nb.metadata.pop(key, None)
+    for cell in nb.cells:
+        for key in _CELL_DROP:
+            cell.metadata.pop(key, None)
+    return nb
+
+
+def error_cells(nb: nbformat.NotebookNode) -> list[int]:
+    """Indices of papermill error-marker cells or cells with error outputs."""
+    bad = []
+    for i, cell in enumerate(nb.cells):
+        marked = "papermill-error-cell-tag" in cell.metadata.get("tags", [])
+        if marked or any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            bad.append(i)
+    return bad
+
+
+def parameters_cell(nb: nbformat.NotebookNode) -> int:
+    """Index of the one cell tagged ``parameters``; raise if there is not exactly one."""
+    hits = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
+    if len(hits) != 1:
+        raise NotebookError(f"expected exactly one cell tagged 'parameters', found {len(hits)}")
+    return hits[0]
+
+
+def declared_parameters(path: Path) -> dict[str, object]:
+    """The parameters cell's literal assignments (name -> value), read without executing anything."""
+    import ast
+
+    nb = nbformat.read(path, as_version=4)
+    src = nb.cells[parameters_cell(nb)].source
+    out: dict[str, object] = {}
+    for node in ast.parse(src).body:
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
+            raise NotebookError(f"{path.name}: the parameters cell may hold only literal assignments")
+        out[node.targets[0].id] = ast.literal_eval(node.value)
+    return out
+
+
+def check_parameters(path: Path, params: dict[str, object]) -> None:
+    """Reject unknown parameter names and values whose type differs from the declared default."""
+    declared = declared_parameters(path)
+    for key, value in params.items():
+        if key not in declared:
+            raise NotebookError(f"{path.name}: unknown parameter {key!r}; declared: {sorted(declared)}")
+        want = type(declared[key])
+        if not isinstance(value, want) and not (want is float and isinstance(value, int)):
+            raise NotebookError(f"{path.name}: parameter {key}={value!r} should be {want.__name__}, "
+                                 f"found {type(value).__name__}")
+
+
+def execute(path: Path, out_path: Path, root: Path, params: dict | None = None, figure_dir: Path | None = None,
+            progress: bool = False) -> Executed:
+    """Execute ``path`` with papermill into ``out_path`` (kernel in the notebook's folder); normalise it."""
+    import time
+
+    import papermill as pm
+
+    params = params or {}
+    check_parameters(path, params)
+    env_backup = {k: os.environ.get(k) for k in ("KHAR_FIGURE_DIR", "KHAR_OUTPUT_DIR")}
+    if figure_dir is not None:
+        os.environ["KHAR_FIGURE_DIR"] = str(figure_dir)
+        os.environ["KHAR_OUTPUT_DIR"] = str(figure_dir.parent.parent / "outputs" / figure_dir.name)
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    start = time.perf_counter()
+    rel_in = os.path.relpath(path, root)
+    try:
+        nb = pm.execute_notebook(
+            str(path), str(out_path), parameters=params, kernel_name=KERNEL, cwd=str(path.parent),
+            progress_bar=progress, request_save_on_cell_execute=False,
+        )
+    except pm.PapermillExecutionError as exc:
+        raise NotebookError(
+            f"notebook {rel_in} failed at cell {exc.cell_index} (execution count {exc.exec_count}): "
+            f"{exc.ename}: {exc.evalue}"
+        ) from None
+    except Exception as exc:
+        raise NotebookError(f"notebook {rel_in} could not be executed: {type(exc).__name__}: {exc}") from None
+    finally:
+        for key, value in env_backup.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    nb = normalise(nb)
+    nbformat.write(nb, out_path)
+    return Executed(path.stem, nb, time.perf_counter() - start)
+
+
+def to_html(nb: nbformat.NotebookNode, title: str) -> str:
+    """Render an executed notebook as standalone HTML (lab template; images embedded)."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body
+
+
+_MACHINE_PATH = re.compile(r"(?<![\w.:/~-])/(?:home|root|work|tmp|Users|private|var/folders)/[\w.-]+")
+
+
+def machine_paths(text: str) -> list[str]:
+    """Absolute machine paths found in ``text`` (committed files must have none)."""
+    return sorted(set(_MACHINE_PATH.findall(text)))

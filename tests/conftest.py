@@ -1,0 +1,47 @@
+"""Shared fixtures: the real project layout, verified raw files, and tiny excerpts cut from them.
+
+Excerpts are cut at test time from the pinned raw files (never committed: the files are third-party),
+so every unit test runs on real bytes in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from khar_analysis import sources
+from khar_analysis.paths import layout
+
+
+@pytest.fixture(scope="session")
+def lay():
+    return layout()
+
+
+@pytest.fixture(scope="session")
+def raw(lay):
+    """``raw(source_id)`` -> the verified local path of a pinned raw file."""
+
+    def get(source_id: str) -> Path:
+        sources.verify([source_id], lay=lay, allow_download=False)
+        return sources.path(source_id, lay)
+
+    return get
+
+
+@pytest.fixture
+def excerpt(raw, tmp_path):
+    """``excerpt(source_id, keep)`` -> a copy of a raw text file keeping the lines ``keep(i, line)`` accepts.
+
+    Line terminators are kept byte for byte; ``i`` is the 1-based line number.
+    """
+
+    def cut(source_id: str, keep, name: str | None = None) -> Path:
+        data = raw(source_id).read_bytes().splitlines(keepends=True)
+        kept = [ln for i, ln in enumerate(data, start=1) if keep(i, ln.decode("latin-1"))]
+        out = tmp_path / (name or raw(source_id).name)
+        out.write_bytes(b"".join(kept))
+        return out
+
+    return cut
