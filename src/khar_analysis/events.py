@@ -19,9 +19,10 @@ of two events on the same day (the hour is unknown).
 Checks live in the register
 ---------------------------
 A claim's register row (``data/claims/events.yaml``) holds, in ``claimed.value``, named
-``conditions`` (tests below), ``variants`` (other readings or source disagreements, each replacing or
-dropping named conditions) and ``phrases`` (the registered reading of vague words such as
-"несколько дней": a range of days or months and why). :func:`check` evaluates them on the catalogue
+``conditions`` (tests below), ``refs`` (event ids bound into conditions as ``$name``), ``variants``
+(other readings or source disagreements, each replacing or dropping named conditions or rebinding
+``refs``) and ``phrases`` (the registered reading of vague words such as "несколько дней": a range
+of days or months and why). :func:`check` evaluates them on the catalogue
 and returns the keyword arguments of :func:`khar_analysis.claims.verdict`. A claim holds when all
 its conditions hold (Kleene "and": one ``False`` makes it ``False``; otherwise one ``None`` makes it
 ``None``).
@@ -55,7 +56,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -442,7 +443,7 @@ def url_date(url: str) -> When | None:
         return parse_when("-".join(iso.groups()), "day")
     unix = re.search(r"-(\d{10})/?$", url)
     if unix:
-        moment = datetime.fromtimestamp(int(unix.group(1)), tz=timezone.utc)
+        moment = datetime.fromtimestamp(int(unix.group(1)), tz=UTC)
         first, last = (moment + _TZ_BOUNDS[0]).date(), (moment + _TZ_BOUNDS[1]).date()
         return When(first, last, "day" if first == last else "range")
     return None
@@ -940,8 +941,66 @@ def series_panels(catalogue: pd.DataFrame, window: Sequence[str], spec: TensionS
                  for w in waves.itertuples()]
         panels.append({"title": f"{dyad}: weekly bars, monthly step line ({spec.scheme} weights)",
                        "x": list(weekly["period_start"]), "y": list(weekly["weight"]), "width": 6,
-                       "line_x": list(monthly["period_start"]) + [pd.Period(window[1], "M").end_time],
+                       "line_x": [*monthly["period_start"], pd.Period(window[1], "M").end_time],
                        "line_y": [*monthly["weight"], monthly["weight"].iloc[-1]], "spans": spans,
                        "hlines": [(rule.escalation_at, "escalation threshold"),
                                   (rule.softening_at, "softening threshold")]})
     return panels
+
+
+def claim_value(claim) -> dict[str, Any]:
+    """A register row's ``claimed.value`` (e.g. the waves claim's dyad and window)."""
+    return _claim(claim).claimed["value"]
+
+
+def rows_for(catalogue: pd.DataFrame, claim_id: str) -> pd.DataFrame:
+    """The catalogue rows tagged with a claim id in ``claim_ids`` (the claim's evidence and context)."""
+    tagged = catalogue["claim_ids"].str.split(";").apply(lambda ids: claim_id in ids)
+    cols = ["event_id", "precision", "dyad", "cameo_root", "goldstein", "description", "is_unconfirmed"]
+    return catalogue.loc[tagged, cols].set_index("event_id")
+
+
+def quiet_months_panels(catalogue: pd.DataFrame, claim) -> list[dict[str, Any]]:
+    """Figure input for a claim's ``quiet_months`` readings: the dyad's monthly Goldstein sums over
+    the scanned period, the threshold, and each excepted episode shaded."""
+    value = claim_value(claim)
+    specs = [s for v in value.get("variants", []) for s in variant_conditions(value, v).values()
+             if s.get("test") == "quiet_months"]
+    if not specs:
+        raise CatalogueError(f"{_claim(claim).id}: no quiet_months reading to plot")
+    spec = specs[0]
+    window = period(catalogue, spec["period"])
+    series = tension_series(catalogue, "M", "goldstein", window.start.strftime("%Y-%m"),
+                            window.end.strftime("%Y-%m"), [spec["dyad"]])
+    episodes = sorted({str(s["except"]) for s in specs if "except" in s})
+    spans = [(pd.Timestamp(period(catalogue, e).start), pd.Timestamp(period(catalogue, e).end), "escalation")
+             for e in episodes]
+    threshold = root_weight(spec["below_root"], "goldstein")
+    return [{"title": f"{spec['dyad']}: monthly sums of Goldstein weights (shaded: episode(s) {', '.join(episodes)})",
+             "x": list(series["period_start"]), "y": list(series["weight"]), "width": 27, "spans": spans,
+             "hlines": [(threshold, f"one act of CAMEO root {spec['below_root']}")]}]
+
+
+def turns_table(catalogue: pd.DataFrame, window: Sequence[str], spec: TensionSpec,
+                dyads: Sequence[str] = TENSION_DYADS) -> pd.DataFrame:
+    """Turning points of every dyad's series under a spec: ``dyad, period, turn``."""
+    waves = tension_table(catalogue, window, spec, dyads)
+    parts = [turning_points(waves[waves["dyad"] == d].reset_index(drop=True)).assign(dyad=d) for d in dyads]
+    out = pd.concat(parts, ignore_index=True)
+    return out[["dyad", "period", "turn"]]
+
+
+def sensitivity_table(catalogue: pd.DataFrame, claim, spec: TensionSpec,
+                      sensitivity: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """The waves claim under the primary spec and each sensitivity change: one row each."""
+    value = claim_value(claim)
+    rows = []
+    for label, changes in [("primary", {}), *sensitivity.items()]:
+        s = spec.with_(**changes)
+        holds, _, waves = tension_reading(catalogue, value["dyad"], value["window"], s,
+                                          int(value["min_escalation_waves"]))
+        rows.append({"reading": label, "scheme": s.scheme, "frequency": s.frequency, "placement": s.placement,
+                     "unconfirmed_rows": s.include_unconfirmed, "thresholds": str(s.rule()),
+                     "escalation_waves": _span(waves, "escalation"), "softening_waves": _span(waves, "softening"),
+                     "escalation_then_softening": _mark(holds)})
+    return pd.DataFrame(rows).set_index("reading")

@@ -109,9 +109,14 @@ def event_timeline(table, label: str, group: str, value: str, panels, title: str
     use_style()
     n = len(table)
     spans = [(pd.Timestamp(a), pd.Timestamp(b)) for a, b in panels]
+    lost = [getattr(r, label) for r in table.itertuples() if not any(r.end >= a and r.start <= b for a, b in spans)]
+    if lost:
+        raise ValueError(f"rows outside every panel {panels}: {lost}")
     widths = [max((b - a).days, 1) ** 0.5 for a, b in spans]
-    fig, axes = plt.subplots(1, len(spans), sharey=True, figsize=(11, 0.16 * n + 1.6),
+    height = 0.16 * n + 1.6
+    fig, axes = plt.subplots(1, len(spans), sharey=True, figsize=(11, height),
                              gridspec_kw={"width_ratios": widths, "wspace": 0.04}, squeeze=False)
+    fig.subplots_adjust(left=0.24, right=0.91, top=1 - 0.45 / height, bottom=1.05 / height)
     cmap, norm = plt.get_cmap("RdBu"), plt.Normalize(vmin, vmax)
     ys = list(range(n))
     for ax, (a, b) in zip(axes[0], spans, strict=True):
@@ -119,7 +124,9 @@ def event_timeline(table, label: str, group: str, value: str, panels, title: str
             colour = cmap(norm(getattr(rec, value)))
             if rec.end > rec.start:
                 ax.plot([rec.start, rec.end + pd.Timedelta(days=1)], [y, y], color=colour, lw=4,
-                        solid_capstyle="butt")
+                        solid_capstyle="butt", alpha=0.6)
+                ax.plot([rec.start + (rec.end - rec.start) / 2], [y], "D", color=colour, ms=4.5,
+                        mec="#333333", mew=0.4)
             else:
                 ax.plot([rec.start], [y], "o", color=colour, ms=5, mec="#333333", mew=0.4)
         ax.set_xlim(a, b)
@@ -141,9 +148,10 @@ def event_timeline(table, label: str, group: str, value: str, panels, title: str
     first.set_yticklabels(list(table[label]), fontsize=6)
     first.set_ylim(n - 0.5, -0.5)
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=norm)
-    fig.colorbar(sm, ax=list(axes[0]), orientation="horizontal", fraction=0.02, pad=0.04,
-                 label=value_label or value)
-    fig.suptitle(title)
+    cax = fig.add_axes((0.4, 0.3 / height, 0.35, 0.12 / height))
+    fig.colorbar(sm, cax=cax, orientation="horizontal",
+                 label=(value_label or value) + " (dot: a day; diamond and bar: a month, a year or a range)")
+    fig.suptitle(title, y=1 - 0.12 / height)
     return fig
 
 
