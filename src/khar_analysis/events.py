@@ -726,7 +726,8 @@ def tension_series(catalogue: pd.DataFrame, frequency: str, scheme: str, start: 
     for rec, w in zip(events.itertuples(), weights, strict=True):
         span = pd.date_range(rec.start, rec.end if placement == "spread" else rec.start, freq="D")
         days.append(pd.DataFrame({"day": span, "dyad": rec.dyad, "weight": w / len(span), "event_id": rec.event_id}))
-    daily = pd.concat(days, ignore_index=True) if days else pd.DataFrame(columns=["day", "dyad", "weight", "event_id"])
+    empty = pd.DataFrame({"day": pd.to_datetime([]), "dyad": [], "weight": [], "event_id": []})
+    daily = pd.concat(days, ignore_index=True) if days else empty
     daily["period"] = daily["day"].dt.to_period(freq)
     first = pd.Period(start, "M").start_time.to_period(freq)
     last = pd.Period(end, "M").end_time.to_period(freq)

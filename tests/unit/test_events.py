@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from khar_analysis import article, claims, events, sources
+from khar_analysis import article, claims, events, plots, sources
 from khar_analysis.events import When, parse_when
 from khar_analysis.layout_checks import UnknownLayoutError
 
@@ -28,8 +28,8 @@ def raw_catalogue():
 
 
 @pytest.fixture(scope="module")
-def catalogue(lines):
-    return events.load_catalogue(sources.path(events.SOURCE_ID), lines)
+def catalogue():
+    return events.load()
 
 
 @pytest.fixture(scope="module")
@@ -355,3 +355,14 @@ def test_catalogue_manifest_record_is_authored_and_pinned(lay):
     assert sources.sha256_file(lay.raw / src.path) == src.sha256
     assert (lay.raw / src.path).stat().st_size == src.size_bytes
     assert sources.verify([events.SOURCE_ID], lay=lay, allow_download=False)[events.SOURCE_ID].how == "local"
+
+
+def test_a_dyad_without_events_gives_a_zero_series(catalogue):
+    series = events.tension_series(catalogue, "M", "goldstein", "2024-01", "2024-03", ["AZE-GEO"])
+    assert list(series["weight"]) == [0.0, 0.0, 0.0] and list(series["period"]) == ["2024-01", "2024-02", "2024-03"]
+
+
+def test_timeline_refuses_rows_outside_every_panel(catalogue):
+    with pytest.raises(ValueError, match="E2003-04-21-haliyev-collapse"):
+        plots.event_timeline(events.timeline_rows(catalogue), "event_id", "dyad", "goldstein",
+                             [["2008-08", "2010-01"], ["2020-09", "2026-02"]])
