@@ -95,3 +95,86 @@ def stacked_bars(table, x: str, stack: str, value: str, title: str = "", ylabel:
     ax.legend(fontsize=8)
     ax.tick_params(axis="x", rotation=90)
     return fig
+
+
+def event_timeline(table, label: str, group: str, value: str, panels, title: str = "",
+                   vmin: float = -10.0, vmax: float = 10.0, value_label: str = ""):
+    """One row per event (``start``/``end`` columns, Timestamps), grouped by ``group`` in table order,
+    across x-panels ``[(from, to), ...]`` (a broken time axis). A day is a dot, a longer interval a
+    bar over its days; colour is ``value`` on a red (negative) to blue (positive) scale. Each row's
+    ``label`` is its y tick label, so every marker is named by its table key."""
+    import matplotlib.dates as mdates
+    import pandas as pd
+
+    use_style()
+    n = len(table)
+    spans = [(pd.Timestamp(a), pd.Timestamp(b)) for a, b in panels]
+    lost = [getattr(r, label) for r in table.itertuples() if not any(r.end >= a and r.start <= b for a, b in spans)]
+    if lost:
+        raise ValueError(f"rows outside every panel {panels}: {lost}")
+    widths = [max((b - a).days, 1) ** 0.5 for a, b in spans]
+    height = 0.16 * n + 1.6
+    fig, axes = plt.subplots(1, len(spans), sharey=True, figsize=(11, height),
+                             gridspec_kw={"width_ratios": widths, "wspace": 0.04}, squeeze=False)
+    fig.subplots_adjust(left=0.24, right=0.91, top=1 - 0.45 / height, bottom=1.05 / height)
+    cmap, norm = plt.get_cmap("RdBu"), plt.Normalize(vmin, vmax)
+    ys = list(range(n))
+    for ax, (a, b) in zip(axes[0], spans, strict=True):
+        for y, rec in zip(ys, table.itertuples(), strict=True):
+            colour = cmap(norm(getattr(rec, value)))
+            if rec.end > rec.start:
+                ax.plot([rec.start, rec.end + pd.Timedelta(days=1)], [y, y], color=colour, lw=4,
+                        solid_capstyle="butt", alpha=0.6)
+                ax.plot([rec.start + (rec.end - rec.start) / 2], [y], "D", color=colour, ms=4.5,
+                        mec="#333333", mew=0.4)
+            else:
+                ax.plot([rec.start], [y], "o", color=colour, ms=5, mec="#333333", mew=0.4)
+        ax.set_xlim(a, b)
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=6))
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+        ax.tick_params(axis="x", labelsize=7)
+        ax.spines["left"].set_visible(ax is axes[0][0])
+    groups = list(table[group])
+    edges = [i for i in range(1, n) if groups[i] != groups[i - 1]]
+    for ax in axes[0]:
+        for e in edges:
+            ax.axhline(e - 0.5, color="#555555", lw=0.8)
+    starts = [0, *edges]
+    for s, e in zip(starts, [*edges, n], strict=True):
+        axes[0][-1].text(1.01, (s + e - 1) / 2, groups[s], transform=axes[0][-1].get_yaxis_transform(),
+                         va="center", fontsize=8, fontweight="bold")
+    first = axes[0][0]
+    first.set_yticks(ys)
+    first.set_yticklabels(list(table[label]), fontsize=6)
+    first.set_ylim(n - 0.5, -0.5)
+    sm = plt.cm.ScalarMappable(cmap=cmap, norm=norm)
+    cax = fig.add_axes((0.4, 0.3 / height, 0.35, 0.12 / height))
+    fig.colorbar(sm, cax=cax, orientation="horizontal",
+                 label=(value_label or value) + " (dot: a day; diamond and bar: a month, a year or a range)")
+    fig.suptitle(title, y=1 - 0.12 / height)
+    return fig
+
+
+def bars_with_spans(panels, title: str = "", ylabel: str = ""):
+    """Stacked panels sharing x: bars (``x``, ``y``, ``width`` in days), an optional step line
+    (``line_x``, ``line_y``), shaded ``spans`` [(from, to, kind)] (kind ``escalation`` red, anything
+    else blue) and dashed ``hlines`` [(y, label)]."""
+    use_style()
+    fig, axes = plt.subplots(len(panels), 1, sharex=True, figsize=(9, 2.6 * len(panels) + 0.6), squeeze=False)
+    for ax, p in zip(axes[:, 0], panels, strict=True):
+        for a, b, kind in p.get("spans", []):
+            ax.axvspan(a, b, color="#d62728" if kind == "escalation" else "#1f77b4", alpha=0.12, lw=0)
+        colours = ["#d62728" if v < 0 else "#1f77b4" for v in p["y"]]
+        ax.bar(p["x"], p["y"], width=p.get("width", 1), align="edge", color=colours, label="bars")
+        if p.get("line_x"):
+            ax.step(p["line_x"], p["line_y"], where="post", color="#333333", lw=1, label="step line")
+        for y, text in p.get("hlines", []):
+            ax.axhline(y, color="#555555", ls="--", lw=0.8)
+            ax.annotate(text, (1, y), xycoords=("axes fraction", "data"), fontsize=7, ha="right",
+                        va="bottom", color="#555555")
+        ax.axhline(0, color="#000000", lw=0.6)
+        ax.set_title(p["title"], fontsize=9)
+        ax.set_ylabel(ylabel)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
