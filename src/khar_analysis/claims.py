@@ -273,6 +273,7 @@ def assess(
     held = [k for k, r in results.items() if r]
     failed = [k for k, r in results.items() if r is False]
     primary_name = claim.rule.get("primary", "primary specification")
+    primary_state = "cannot be decided under" if primary is None else "does not hold under"
     if primary and not failed:
         verdict, caveat = "reproduced", ""
         why = f"holds under the {primary_name}{tol_text}" + (f" and all {len(held)} variants" if held else "")
@@ -283,10 +284,11 @@ def assess(
             why = f"holds under the {primary_name}{tol_text} but not under every variant"
         else:
             caveat = f"holds only under: {', '.join(held)}"
-            why = f"does not hold under the {primary_name}{tol_text}; holds under some variants"
+            why = f"{primary_state} the {primary_name}{tol_text}; holds under some variants"
     else:
         verdict, caveat = "not_reproduced", ""
-        why = f"does not hold under the {primary_name}{tol_text}" + (" nor under any variant" if variants else "")
+        why = f"{primary_state} the {primary_name}{tol_text}" + (" and does not hold under any variant"
+                                                                 if variants else "")
     return Verdict(claim.id, verdict, obs_text, claimed_text, (reason + "; " if reason else "") + why,
                    caveat=caveat, notebook=claim.notebook, variants=shown)
 

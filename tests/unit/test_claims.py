@@ -86,3 +86,12 @@ def test_verdict_display_carries_the_json_the_build_collects():
     bundle = v._repr_mimebundle_()
     assert bundle["text/plain"].startswith("T-1: reproduced | observed: True")
     assert bundle[claims.MIMETYPE]["verdict"] == "reproduced"
+
+
+def test_an_undecidable_primary_is_said_so():
+    claim = _claim("boolean", True)
+    v = claims.assess(claim, None, {"a": True, "b": False})
+    assert v.verdict == "reproduced_with_caveat" and "cannot be decided under" in v.reason
+    v = claims.assess(claim, None, {"a": False})
+    assert v.verdict == "not_reproduced" and "cannot be decided under" in v.reason
+    assert claims.assess(claim, True, {"a": None}).variants["a"].endswith("-> indeterminate")
