@@ -95,3 +95,25 @@ def stacked_bars(table, x: str, stack: str, value: str, title: str = "", ylabel:
     ax.legend(fontsize=8)
     ax.tick_params(axis="x", rotation=90)
     return fig
+
+
+def series_by_group(table, x: str, y: str, group: str, title: str = "", ylabel: str = "",
+                    ref: float | None = None, ref_label: str = "", band: tuple[float, float] | None = None,
+                    band_label: str = ""):
+    """``y`` against ``x``, one line with markers per ``group`` value (a single point shows as a marker);
+    an optional reference line ``ref`` and shaded band ``band`` (e.g. a claimed value and its tolerance)."""
+    use_style()
+    fig, ax = plt.subplots()
+    if band is not None:
+        ax.axhspan(*band, color="#d62728", alpha=0.12, lw=0, label=band_label)
+    if ref is not None:
+        ax.axhline(ref, color="#d62728", ls="--", lw=1, label=ref_label)
+    markers = "osD^vP*X"
+    for i, (key, part) in enumerate(table.groupby(group, sort=True)):
+        part = part.sort_values(x, kind="mergesort")
+        ax.plot(part[x], part[y], marker=markers[i % len(markers)], ms=5, label=str(key))
+    ax.set_xlabel(x)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(fontsize=7)
+    return fig
