@@ -156,6 +156,7 @@ def host_totals(origin_destination: pd.DataFrame, destination_totals: pd.DataFra
     out = pub.rename(columns={"persons": "published_2020_revision"}).merge(sums, on="year", how="outer",
                                                                           validate="1:1")
     out["difference_pct"] = (100 * (out["sum_of_2019_cells"] / out["published_2020_revision"] - 1)).round(2)
+    out = out.astype({"published_2020_revision": "Int64", "sum_of_2019_cells": "Int64"})
     return out.sort_values("year", kind="mergesort").reset_index(drop=True)
 
 
