@@ -39,10 +39,9 @@ import math
 import re
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 
-from . import countries
+from . import countries, workbooks
 from .layout_checks import UnknownLayoutError, expect_equal, expect_true, read_text_strict
 
 #: Columns of every tidy origin-destination table, before the value column.
@@ -89,10 +88,10 @@ def _month(text: str) -> str:
     raise UnknownLayoutError(f"cannot read the version month {text!r}")
 
 
-def _cell(file: Path, row: str, col: str, value) -> tuple[float, bool]:
+def _cell(file: Path | str, row: str, col: str, value) -> tuple[float, bool]:
     """A matrix cell as (number, is_not_available); a non-number outside :data:`KNOWN_GAPS` raises."""
     if isinstance(value, bool):
-        raise UnknownLayoutError(f"{file.name}: cell ({row!r}, {col!r}) holds a boolean")
+        raise UnknownLayoutError(f"{Path(file).name}: cell ({row!r}, {col!r}) holds a boolean")
     if isinstance(value, int | float):
         return float(value), False
     if isinstance(value, str) and re.fullmatch(r"\d+(\.\d+)?", value.strip()):
@@ -103,7 +102,7 @@ def _cell(file: Path, row: str, col: str, value) -> tuple[float, bool]:
     return math.nan, True
 
 
-def _tidy(file: Path, rows: list[str], cols: list[str], values: list[list], unit: str, source: str,
+def _tidy(file: Path | str, rows: list[str], cols: list[str], values: list[list], unit: str, source: str,
           edition: str, year: int) -> pd.DataFrame:
     """Long table from a labelled block; names mapped to codes through :mod:`countries`."""
     records = []
@@ -113,10 +112,10 @@ def _tidy(file: Path, rows: list[str], cols: list[str], values: list[list], unit
             records.append((r, c, number, gap))
     out = pd.DataFrame(records, columns=["origin_name", "destination_name", unit, "is_not_available"])
     names = sorted(set(rows) | set(cols))
-    codes = dict(zip(names, countries.harmonise(names, file.name), strict=True))
+    codes = dict(zip(names, countries.harmonise(names, Path(file).name), strict=True))
     out["origin"] = out["origin_name"].map(codes)
     out["destination"] = out["destination_name"].map(codes)
-    out["source"] = source or file.name
+    out["source"] = source or Path(file).name
     out["edition"] = edition
     out["year"] = year
     return out[[*KEY_COLUMNS, unit, "is_not_available"]]
@@ -152,14 +151,13 @@ def load_matrix_xlsx(file: Path, kind: str, source: str = "") -> pd.DataFrame:
     origin = country of birth). The edition is the version month for remittance matrices and the
     matrix year for migration matrices.
     """
+    sheet, grid = next(iter(workbooks.read_grids(file).items()))
+    return parse_matrix(grid, sheet, kind, Path(file).name, source)
+
+
+def parse_matrix(grid: workbooks.Grid, sheet: str, kind: str, file: str, source: str = "") -> pd.DataFrame:
+    """:func:`load_matrix_xlsx` on a sheet already read as a grid (``file`` names it in messages)."""
     spec = KINDS[kind]
-    wb = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    try:
-        ws = wb.worksheets[0]
-        sheet = ws.title
-        grid = [list(r) for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
     expect_true(file, bool(re.fullmatch(r"Bilateral[ _](Remittances|Migration)[ _]\d{4}", sheet)),
                 f"first sheet is {sheet!r}, expected 'Bilateral Remittances <year>' or 'Bilateral Migration <year>'")
     expect_true(file, len(grid) > 3, f"sheet {sheet!r} has only {len(grid)} rows")
@@ -169,9 +167,7 @@ def load_matrix_xlsx(file: Path, kind: str, source: str = "") -> pd.DataFrame:
     year = int(match.group(1))
     edition = _month(match.group(2)) if kind == "remittances" else f"{year} matrix"
     expect_true(file, int(sheet[-4:]) == year, f"sheet {sheet!r} and title year {year} disagree")
-    header = grid[1]
-    while header and header[-1] is None:
-        header.pop()
+    header = workbooks.trimmed(grid[1])
     corner = _squash(header[0])
     expect_true(file, corner in spec["corners"],
                 f"corner cell A2 is {corner!r}; expected one of {sorted(spec['corners'])}")
@@ -195,10 +191,10 @@ def load_matrix_xlsx(file: Path, kind: str, source: str = "") -> pd.DataFrame:
     expect_equal(file, "country rows (should equal the country columns)", sorted(countries_across),
                  sorted(countries_down))
     width = len(cols)
-    block = [(r[1:width + 1] + [None] * width)[:width] for r in grid[2:end + 1]]
+    block = [(list(r[1:width + 1]) + [None] * width)[:width] for r in grid[2:end + 1]]
     cols = [c if c.casefold() != "world" else "World" for c in cols]
     row_labels = [r if r.casefold() != "world" else "World" for r in row_labels]
-    out = _tidy(Path(file), row_labels, cols, block, spec["unit"], source, edition, year)
+    out = _tidy(file, row_labels, cols, block, spec["unit"], source, edition, year)
     check_totals(out, file, spec["unit"])
     return out
 
@@ -209,11 +205,8 @@ def stated_stock_year(file: Path) -> int | None:
     The notes under the 2016 and 2017 matrices end their first sentence with "... and estimated
     migrant stocks from <year>".
     """
-    wb = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    try:
-        column_a = [r[0] for r in wb.worksheets[0].iter_rows(values_only=True, max_col=1)]
-    finally:
-        wb.close()
+    grid = next(iter(workbooks.read_grids(file).values()))
+    column_a = [r[0] if r else None for r in grid]
     notes = " ".join(str(v) for v in column_a[column_a.index("Notes:") + 1:] if v) if "Notes:" in column_a else ""
     years = sorted({int(y) for y in _STOCK_NOTE.findall(notes)})
     expect_true(file, len(years) <= 1, f"the notes name several stock years {years}")
@@ -242,7 +235,7 @@ def load_remittance_matrix_csv(file: Path, source: str = "") -> pd.DataFrame:
                 f"every line should have {len(header)} fields")
     expect_true(file, not ({"World", "WORLD"} & set(cols)), "the extract should hold no total row or column")
     block = [line[1:] for line in grid[1:]]
-    return _tidy(Path(file), rows, cols, block, "usd_mn", source, edition, year)
+    return _tidy(file, rows, cols, block, "usd_mn", source, edition, year)
 
 
 # --- computations on any tidy origin-destination table ------------------------------------------------

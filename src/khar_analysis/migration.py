@@ -29,11 +29,10 @@ import csv
 import math
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pycountry
 
-from . import bilateral, countries
+from . import bilateral, countries, workbooks
 from .layout_checks import expect_equal, expect_true, read_text_strict
 
 UN_YEARS_2019 = [1990, 1995, 2000, 2005, 2010, 2015, 2019]
@@ -82,12 +81,12 @@ def load_undesa_origin_destination(file: Path, source: str = "") -> pd.DataFrame
 def load_undesa_destination(file: Path, source: str = "") -> pd.DataFrame:
     """Load ``Table 1`` of UN DESA's 2020 destination workbook (both sexes) as ``source, edition,
     destination, destination_name, location_code, type_of_data, year, persons, is_aggregate``."""
-    wb = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    try:
-        expect_true(file, "Table 1" in wb.sheetnames, f"no sheet 'Table 1' among {wb.sheetnames}")
-        grid = [list(r) for r in wb["Table 1"].iter_rows(values_only=True)]
-    finally:
-        wb.close()
+    grid = workbooks.read_grids(file, ["Table 1"])["Table 1"]
+    return parse_undesa_destination(grid, Path(file).name, source)
+
+
+def parse_undesa_destination(grid: workbooks.Grid, file: str, source: str = "") -> pd.DataFrame:
+    """:func:`load_undesa_destination` on ``Table 1`` already read as a grid (``file`` names it in messages)."""
     expect_equal(file, "cell E2", UN_2020_TITLE, str(grid[1][4]))
     expect_true(file, str(grid[2][4]).startswith("Table 1: International migrant stock at mid-year by sex"),
                 f"cell E3 should name Table 1, found {str(grid[2][4])[:60]!r}")
@@ -110,14 +109,14 @@ def load_undesa_destination(file: Path, source: str = "") -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["destination_name", "location_code", "type_of_data", "year", "persons"])
     out["is_aggregate"] = out["location_code"] >= FIRST_REGION_CODE
     names = sorted(set(out.loc[~out["is_aggregate"], "destination_name"]))
-    codes = dict(zip(names, countries.harmonise(names, Path(file).name), strict=True))
+    codes = dict(zip(names, countries.harmonise(names, file), strict=True))
     out["destination"] = out["destination_name"].map(codes).fillna("")
     by_number = {int(c.numeric): c.alpha_3 for c in pycountry.countries}
     sel = out[~out["is_aggregate"]].drop_duplicates("destination")
     wrong = [f"{r.destination_name} ({r.location_code} -> {by_number[r.location_code]}, name -> {r.destination})"
              for r in sel.itertuples() if r.location_code in by_number and by_number[r.location_code] != r.destination]
     expect_true(file, not wrong, f"names and UN location codes disagree: {wrong}")
-    out.insert(0, "source", source or Path(file).name)
+    out.insert(0, "source", source or file)
     out.insert(1, "edition", "2020 revision")
     return out[["source", "edition", "destination", "destination_name", "location_code", "type_of_data", "year",
                 "persons", "is_aggregate"]]

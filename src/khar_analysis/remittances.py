@@ -18,7 +18,7 @@ cannot be computed; the model estimates and the migrant-stock proxy are shown be
 
 Layouts and oddities:
 
-* WDI ``.xls`` (read with xlrd directly: pandas' xlrd engine warns that it is deprecated): sheet
+* WDI ``.xls`` (read through :mod:`workbooks`): sheet
   ``Data`` with ``Data Source`` / ``Last Updated Date`` (an Excel date) rows, header on row 4
   (``Country Name, Country Code, Indicator Name, Indicator Code, 1960 ... 2022``); sheet ``Metadata -
   Countries`` where aggregates have no region (``INX``, "Not classified", is missing there and is
@@ -33,14 +33,13 @@ Layouts and oddities:
 
 from __future__ import annotations
 
+import datetime
 import math
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
-import xlrd
 
-from . import bilateral, claims, countries
+from . import bilateral, claims, countries, workbooks
 from .layout_checks import expect_equal, expect_true
 
 #: WDI indicators this loader knows: code -> (value column, factor to that unit).
@@ -65,41 +64,46 @@ KINDS = (RECORDED, MODEL, MODEL_OVER_RECORDED, STOCK_PROXY)
 def load_wdi(file: Path, source: str = "") -> pd.DataFrame:
     """Load a single-indicator WDI Excel download as ``source, edition, economy, economy_name, year,
     <unit>, is_aggregate`` (``edition`` = the file's "Last Updated Date"; unit from the indicator)."""
-    book = xlrd.open_workbook(file)
-    expect_true(file, {"Data", "Metadata - Countries"} <= set(book.sheet_names()),
-                f"sheets {book.sheet_names()} lack 'Data' or 'Metadata - Countries'")
-    data = book.sheet_by_name("Data")
-    expect_equal(file, "cells A1:B1", ["Data Source", "World Development Indicators"], data.row_values(0)[:2])
-    expect_true(file, data.cell_value(1, 0) == "Last Updated Date" and data.cell_type(1, 1) == xlrd.XL_CELL_DATE,
-                "A2:B2 should be 'Last Updated Date' and a date")
-    edition = xlrd.xldate_as_datetime(data.cell_value(1, 1), book.datemode).date().isoformat()
-    header = data.row_values(3)
+    grids = workbooks.read_grids(file, ["Data", "Metadata - Countries"])
+    return parse_wdi(grids["Data"], grids["Metadata - Countries"], Path(file).name, source)
+
+
+def parse_wdi(data: workbooks.Grid, meta: workbooks.Grid, file: str, source: str = "") -> pd.DataFrame:
+    """:func:`load_wdi` on the two sheets already read as grids (``file`` names them in messages)."""
+    expect_equal(file, "cells A1:B1", ["Data Source", "World Development Indicators"], data[0][:2])
+    expect_true(file, data[1][0] == "Last Updated Date" and isinstance(data[1][1], datetime.datetime),
+                f"A2:B2 should be 'Last Updated Date' and a date, found {data[1][:2]}")
+    edition = data[1][1].date().isoformat()
+    header = workbooks.trimmed(data[3])
     expect_equal(file, "row 4 (first four cells)", WDI_HEADER, header[:4])
+    expect_true(file, all(str(y).isdigit() for y in header[4:]), f"row 4 should hold years after {WDI_HEADER}")
     years = [int(y) for y in header[4:]]
     expect_equal(file, "year columns (consecutive)", [str(y) for y in range(years[0], years[0] + len(years))],
-                 header[4:])
-    indicators = {data.cell_value(i, 3) for i in range(4, data.nrows)}
-    expect_true(file, len(indicators) == 1 and next(iter(indicators)) in WDI_INDICATORS,
-                f"expected one known indicator {sorted(WDI_INDICATORS)}, found {sorted(indicators)}")
-    unit, factor = WDI_INDICATORS[next(iter(indicators))]
-    meta = book.sheet_by_name("Metadata - Countries")
-    expect_equal(file, "Metadata - Countries header", ["Country Code", "Region"], meta.row_values(0)[:2])
-    region = {meta.cell_value(i, 0): meta.cell_value(i, 1) for i in range(1, meta.nrows)}
+                 [str(y) for y in header[4:]])
+    body = [r for r in data[4:] if any(v is not None for v in r)]
+    indicators = sorted({r[3] for r in body})
+    expect_true(file, len(indicators) == 1 and indicators[0] in WDI_INDICATORS,
+                f"expected one known indicator {sorted(WDI_INDICATORS)}, found {indicators}")
+    unit, factor = WDI_INDICATORS[indicators[0]]
+    expect_equal(file, "Metadata - Countries header", ["Country Code", "Region"], meta[0][:2])
+    region = {r[0]: r[1] for r in meta[1:]}
     rows = []
-    for i in range(4, data.nrows):
-        name, code = data.cell_value(i, 0), data.cell_value(i, 1)
+    for i, r in enumerate(body, start=5):
+        name, code = r[0], r[1]
         expect_true(file, code in region or WDI_UNLISTED.get(code) == name,
-                    f"row {i + 1}: code {code!r} is not in 'Metadata - Countries' nor a known grouping")
-        for year, value in zip(years, data.row_values(i)[4:], strict=True):
-            number = float(value) * factor if value != "" else math.nan
-            rows.append((name, code, year, number, not region.get(code)))
+                    f"row {i}: code {code!r} is not in 'Metadata - Countries' nor a known grouping")
+        cells = (list(r[4:]) + [None] * len(years))[:len(years)]
+        for year, value in zip(years, cells, strict=True):
+            expect_true(file, value is None or isinstance(value, int | float), f"row {i} {year}: {value!r}")
+            rows.append((name, code, year, math.nan if value is None else float(value) * factor,
+                         not region.get(code)))
     out = pd.DataFrame(rows, columns=["economy_name", "economy", "year", unit, "is_aggregate"])
     economies = out.loc[~out["is_aggregate"], ["economy_name", "economy"]].drop_duplicates()
-    mapped = countries.harmonise(economies["economy_name"], Path(file).name)
+    mapped = countries.harmonise(economies["economy_name"], file)
     wrong = [f"{n} ({c} in file, {m} by the mapping)" for n, c, m in
              zip(economies["economy_name"], economies["economy"], mapped, strict=True) if c != m]
     expect_true(file, not wrong, f"names and codes disagree: {wrong}")
-    out.insert(0, "source", source or Path(file).name)
+    out.insert(0, "source", source or file)
     out.insert(1, "edition", edition)
     return out[["source", "edition", "economy", "economy_name", "year", unit, "is_aggregate"]]
 
@@ -107,21 +111,20 @@ def load_wdi(file: Path, source: str = "") -> pd.DataFrame:
 def load_knomad_inflows(file: Path, source: str = "") -> pd.DataFrame:
     """Load KNOMAD's inward remittance flows workbook as ``source, edition, economy, economy_name, year,
     usd_mn, is_aggregate`` (``edition`` = the year-month of the notes' ``Date:`` line)."""
-    wb = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    try:
-        grid = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        wb.close()
-    header = grid[0]
-    while header and header[-1] is None:
-        header.pop()
+    grid = next(iter(workbooks.read_grids(file).values()))
+    return parse_knomad_inflows(grid, Path(file).name, source)
+
+
+def parse_knomad_inflows(grid: workbooks.Grid, file: str, source: str = "") -> pd.DataFrame:
+    """:func:`load_knomad_inflows` on the sheet already read as a grid (``file`` names it in messages)."""
+    header = workbooks.trimmed(grid[0])
     expect_equal(file, "cell A1", KNOMAD_TITLE, str(header[0]))
     years = header[1:]
     expect_true(file, all(isinstance(y, int | float) and float(y).is_integer() for y in years)
                 and [int(y) for y in years] == list(range(int(years[0]), int(years[0]) + len(years))),
                 f"row 1 should hold consecutive years after the title, found {years}")
     years = [int(y) for y in years]
-    names = [r[0] for r in grid]
+    names = [r[0] if r else None for r in grid]
     end = names.index(None, 1) if None in names[1:] else len(names)
     expect_equal(file, "last rows of the table (aggregates)", KNOMAD_AGGREGATES, names[end - 2:end])
     dates = [str(n) for n in names[end:] if isinstance(n, str) and n.startswith("Date:")]
@@ -129,16 +132,16 @@ def load_knomad_inflows(file: Path, source: str = "") -> pd.DataFrame:
     edition = pd.to_datetime(dates[0].removeprefix("Date:").strip(), format="%B %Y").strftime("%Y-%m")
     rows = []
     for r in grid[1:end]:
-        cells = (r[1:len(years) + 1] + [None] * len(years))[:len(years)]
+        cells = (list(r[1:len(years) + 1]) + [None] * len(years))[:len(years)]
         for year, value in zip(years, cells, strict=True):
             blank = value is None or (isinstance(value, str) and not value.strip())
             expect_true(file, blank or isinstance(value, int | float), f"{r[0]} {year}: {value!r} is not a number")
             rows.append((r[0], year, math.nan if blank else float(value), r[0] in KNOMAD_AGGREGATES))
     out = pd.DataFrame(rows, columns=["economy_name", "year", "usd_mn", "is_aggregate"])
     names = sorted(set(out["economy_name"]))
-    codes = dict(zip(names, countries.harmonise(names, Path(file).name), strict=True))
+    codes = dict(zip(names, countries.harmonise(names, file), strict=True))
     out["economy"] = out["economy_name"].map(codes)
-    out.insert(0, "source", source or Path(file).name)
+    out.insert(0, "source", source or file)
     out.insert(1, "edition", edition)
     return out[["source", "edition", "economy", "economy_name", "year", "usd_mn", "is_aggregate"]]
 
