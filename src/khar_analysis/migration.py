@@ -75,6 +75,7 @@ def load_undesa_origin_destination(file: Path, source: str = "") -> pd.DataFrame
     out["source"] = source or Path(file).name
     out["edition"] = "2019 revision"
     out = out.sort_values(["year", "destination", "origin"], kind="mergesort").reset_index(drop=True)
+    bilateral.check_diagonal(out, file, "persons")
     return out[[*bilateral.KEY_COLUMNS, "persons", "is_not_available"]]
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -128,8 +129,9 @@ def parse_knomad_inflows(grid: workbooks.Grid, file: str, source: str = "") -> p
     end = names.index(None, 1) if None in names[1:] else len(names)
     expect_equal(file, "last rows of the table (aggregates)", KNOMAD_AGGREGATES, names[end - 2:end])
     dates = [str(n) for n in names[end:] if isinstance(n, str) and n.startswith("Date:")]
-    expect_true(file, len(dates) == 1, "the notes should hold one 'Date: <Month> <year>' line")
-    edition = pd.to_datetime(dates[0].removeprefix("Date:").strip(), format="%B %Y").strftime("%Y-%m")
+    expect_true(file, len(dates) == 1 and re.fullmatch(r"Date: [A-Z][a-z]+ \d{4}", dates[0].strip()) is not None,
+                f"the notes should hold one 'Date: <Month> <year>' line, found {dates}")
+    edition = bilateral.month(dates[0].removeprefix("Date:").strip(), file)
     rows = []
     for r in grid[1:end]:
         cells = (list(r[1:len(years) + 1]) + [None] * len(years))[:len(years)]
