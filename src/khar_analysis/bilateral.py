@@ -266,10 +266,6 @@ def value_column(table: pd.DataFrame) -> str:
     return found[0]
 
 
-def _countries_only(table: pd.DataFrame, axis: str) -> pd.DataFrame:
-    return table[~table[axis].str.startswith("_")]
-
-
 def total(table: pd.DataFrame, axis: str, code: str) -> tuple[float, str]:
     """Total of ``code`` as ``destination`` (all it receives) or ``origin`` (all it sends).
 

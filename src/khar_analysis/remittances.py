@@ -360,9 +360,3 @@ def top_senders(matrices: list[pd.DataFrame], destination: str, n: int) -> pd.Da
             rows.append({"edition": f"{m['year'].iloc[0]} ({m['edition'].iloc[0]})", "rank": r.rank,
                          "sender": r.partner, "share_pct": round(r.share_pct, 1)})
     return pd.DataFrame(rows).pivot(index="rank", columns="edition", values=["sender", "share_pct"])
-
-
-def edition_label(table: pd.DataFrame) -> str:
-    """'2016 (2017-11)': the data year and the version of a tidy table."""
-    return f"{table['year'].iloc[0]} ({table['edition'].iloc[0]})"
-
