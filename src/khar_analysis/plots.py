@@ -177,4 +177,31 @@ def bars_with_spans(panels, title: str = "", ylabel: str = ""):
         ax.set_ylabel(ylabel)
     fig.suptitle(title)
     fig.tight_layout()
+
+def series_by_group(table, x: str, y: str, group: str, title: str = "", ylabel: str = "",
+                    ref: float | None = None, ref_label: str = "", band: tuple[float, float] | None = None,
+                    band_label: str = "", ymin: float | None = None):
+    """``y`` against ``x``, one line with markers per ``group`` value (a single point shows as a marker);
+    an optional reference line ``ref`` and shaded band ``band`` (e.g. a claimed value and its tolerance).
+    The legend sits under the axes so it never hides a point; large values get thousands separators."""
+    from matplotlib.ticker import StrMethodFormatter
+
+    use_style()
+    fig, ax = plt.subplots()
+    if band is not None:
+        ax.axhspan(*band, color="#d62728", alpha=0.12, lw=0, label=band_label)
+    if ref is not None:
+        ax.axhline(ref, color="#d62728", ls="--", lw=1, label=ref_label)
+    markers = "osD^vP*X"
+    for i, (key, part) in enumerate(table.groupby(group, sort=True)):
+        part = part.sort_values(x, kind="mergesort")
+        ax.plot(part[x], part[y], marker=markers[i % len(markers)], ms=5, label=str(key))
+    if ymin is not None:
+        ax.set_ylim(bottom=ymin)
+    if table[y].abs().max() >= 1e4:
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    ax.set_xlabel(x)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
     return fig
