@@ -177,6 +177,8 @@ def bars_with_spans(panels, title: str = "", ylabel: str = ""):
         ax.set_ylabel(ylabel)
     fig.suptitle(title)
     fig.tight_layout()
+    return fig
+
 
 def series_by_group(table, x: str, y: str, group: str, title: str = "", ylabel: str = "",
                     ref: float | None = None, ref_label: str = "", band: tuple[float, float] | None = None,
