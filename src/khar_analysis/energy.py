@@ -73,6 +73,11 @@ RESIDUAL_HOME = {"TUR": ("_EUR_REST",), "GEO": ("_EUR_REST",), "AZE": ("_CIS_OTH
 #: :func:`bounded_origins` assumes no other pipeline supplier appeared later.
 TURKEY_PIPELINE_SUPPLIERS = ("AZE", "IRN", "RUS")
 
+#: What the verdicts cannot cover, stated in their reason lines.
+ENERGY1_SCOPE = ("only Azerbaijan's part is measured: Turkey's transit role is invisible in tables that record "
+                 "gas by origin")
+ENERGY2_SCOPE = "US pressure towards LNG is not something trade volumes can show; LNG's share is reported as context"
+
 FLOWS = {
     "Pipeline imports": "pipeline_imports", "LNG imports": "lng_imports", "Total imports": "total_imports",
     "Pipeline exports": "pipeline_exports", "LNG exports": "lng_exports", "Total exports": "total_exports",
