@@ -33,7 +33,13 @@ class UnknownCountryError(KeyError):
 @cache
 def _overrides() -> dict[str, tuple[str, str]]:
     text = resources.files(__package__).joinpath("resources/country_names.csv").read_text(encoding="utf-8")
-    return {row["spelling"].strip().casefold(): (row["code"], row["kind"]) for row in csv.DictReader(text.splitlines())}
+    out: dict[str, tuple[str, str]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        key = row["spelling"].strip().casefold()
+        if key in out:
+            raise ValueError(f"resources/country_names.csv lists the spelling {row['spelling']!r} twice")
+        out[key] = (row["code"], row["kind"])
+    return out
 
 
 def to_iso3(name: str) -> str:

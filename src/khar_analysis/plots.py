@@ -207,3 +207,56 @@ def series_by_group(table, x: str, y: str, group: str, title: str = "", ylabel: 
     ax.set_title(title)
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
     return fig
+
+
+def lines(table, x: str, y: str, group: str, title: str = "", ylabel: str = "", marker_x=None,
+          band: tuple[str, str] | None = None, marker_label: str = ""):
+    """One line per ``group`` value of ``y`` against ``x`` (gaps where a group has no row for an ``x``).
+
+    ``band=(low, high)`` shades a range per group; ``marker_x`` draws a dashed vertical line there.
+    Groups named by a code in :data:`COLOURS` get its colour.
+    """
+    from matplotlib.colors import to_hex
+    from matplotlib.ticker import MaxNLocator
+
+    use_style()
+    fig, ax = plt.subplots()
+    keys = sorted(table[group].unique(), key=str)
+    taken = {to_hex(COLOURS[str(k)]) for k in keys if str(k) in COLOURS}
+    spare = iter(to_hex(c) for c in plt.rcParams["axes.prop_cycle"].by_key()["color"] if to_hex(c) not in taken)
+    for key in keys:
+        part = table[table[group] == key].set_index(x).sort_index()
+        full = part.reindex(range(int(part.index.min()), int(part.index.max()) + 1)) if part.index.dtype.kind == "i" \
+            else part
+        colour = COLOURS.get(str(key)) or next(spare, None)
+        (line,) = ax.plot(full.index, full[y], marker="o", ms=3, label=str(key), color=colour)
+        if band is not None:
+            ax.fill_between(full.index, full[band[0]], full[band[1]], alpha=0.2, color=line.get_color(), lw=0)
+    if marker_x is not None:
+        ax.axvline(marker_x, color="#555555", ls="--", lw=1, label=marker_label or None)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(x)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def bars_and_share(table, x: str, bars: str, share: str, title: str = "", bar_label: str = "",
+                   share_label: str = "", marker_x=None):
+    """Bars of ``bars`` (left axis) and a line of ``share`` (right axis) against ``x``."""
+    use_style()
+    fig, ax = plt.subplots()
+    ax.bar(table[x], table[bars], color="#9fb7cc", label=bar_label or bars)
+    ax.set_ylabel(bar_label or bars)
+    right = ax.twinx()
+    right.plot(table[x], table[share], color=COLOURS["AZE"], marker="o", ms=3, label=share_label or share)
+    right.set_ylabel(share_label or share)
+    right.grid(False)
+    if marker_x is not None:
+        ax.axvline(marker_x - 0.5, color="#555555", ls="--", lw=1)
+    handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+    ax.legend(handles, [h.get_label() for h in handles], fontsize=8, loc="upper left")
+    ax.set_xlabel(x)
+    ax.set_title(title)
+    return fig
