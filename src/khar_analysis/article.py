@@ -251,6 +251,11 @@ def structure(all_lines: tuple[str, ...] | list[str], name: str = "article") -> 
     return Structure(dateline, title_lines, body, next(s for s in sections if s.line == ref[0]), paragraphs)
 
 
+def over_paragraphs(all_lines, find, name: str = "article") -> list:
+    """``find(text, line)`` applied to every body paragraph, the results joined in reading order."""
+    return [hit for p in structure(all_lines, name).paragraphs for hit in find(p.text, p.line)]
+
+
 def outline(st: Structure, words: int = 4):
     """The structure as a table: part, heading line, line range, prose paragraphs.
 

@@ -515,10 +515,7 @@ def citations_in(text: str, line: int) -> list[Citation]:
 
 def extract(all_lines, name: str = "article") -> list[Citation]:
     """Every in-text citation of the article's body, in reading order."""
-    out = []
-    for p in article.structure(all_lines, name).paragraphs:
-        out.extend(citations_in(p.text, p.line))
-    return out
+    return article.over_paragraphs(all_lines, citations_in, name)
 
 
 # --- resolution -----------------------------------------------------------------------------------
@@ -699,32 +696,31 @@ class Audit:
         return t[(t["status"] != "ok") | t["defects"].str.contains("entry:", regex=False)].reset_index(drop=True)
 
 
+def _name_key(e: Entry) -> tuple[str, int]:
+    return _compact(" ".join(e.names)), e.year
+
+
 def _entry_defects(entries: tuple[Entry, ...], resolutions: list[Resolution]) -> dict[int, list[tuple[str, str]]]:
     out: dict[int, list[tuple[str, str]]] = defaultdict(list)
     cited = {e.line for r in resolutions for e in r.entries}
     for e in entries:
         if e.line not in cited:
             out[e.line].append(("uncited", "no in-text citation resolves to this entry"))
-    by_key = defaultdict(list)
-    for e in entries:
-        by_key[(_compact(" ".join(e.names)), e.year, e.suffix)].append(e)
-    for group in by_key.values():
-        for e in group if len(group) > 1 else []:
-            others = ", ".join(o.label for o in group if o is not e)
-            out[e.line].append(("duplicate_key", f"the list gives {others} the same name and date"))
-    by_url = defaultdict(list)
-    for e in entries:
-        if e.url:
-            by_url[e.url.rstrip("/")].append(e)
-    for group in by_url.values():
-        for e in group if len(group) > 1 else []:
-            others = ", ".join(o.label for o in group if o is not e)
-            out[e.line].append(("shared_url", f"shares its URL with {others}"))
+    same = (("duplicate_key", "the list gives {} the same name and date", lambda e: (*_name_key(e), e.suffix)),
+            ("shared_url", "shares its URL with {}", lambda e: e.url.rstrip("/") or None))
+    for defect, text, key in same:
+        groups = defaultdict(list)
+        for e in entries:
+            if key(e) is not None:
+                groups[key(e)].append(e)
+        for group in (g for g in groups.values() if len(g) > 1):
+            for e in group:
+                out[e.line].append((defect, text.format(", ".join(o.label for o in group if o is not e))))
     by_name_year = defaultdict(list)
     for e in entries:
-        by_name_year[(_compact(" ".join(e.names)), e.year)].append(e)
+        by_name_year[_name_key(e)].append(e)
     for e in entries:
-        if e.suffix and not any(o.suffix and o is not e for o in by_name_year[(_compact(" ".join(e.names)), e.year)]):
+        if e.suffix and not any(o.suffix and o is not e for o in by_name_year[_name_key(e)]):
             out[e.line].append(("orphan_suffix", f"suffix '{e.suffix}' but no other entry of that name and year"))
     for e in entries:
         why = url_conflict((e.year, e.month, e.day, None), e.url_date) if e.url_date else ""
@@ -753,7 +749,8 @@ def resolve(citation_text: str, line: int | None, lay: Layout | None = None) -> 
 
     Each part is matched to the in-text citation on ``line`` with the same name and date (so it gets
     the text's date for the URL check) or, when the line has none, resolved against the list alone
-    with the defect ``not_on_line`` added. A part that does not parse comes back ``unparsed``.
+    with the defect ``not_on_line`` added (not when ``line`` is ``None``). A part that does not parse
+    comes back ``unparsed``.
     """
     from .paths import layout as default_layout
 
@@ -775,6 +772,9 @@ def resolve(citation_text: str, line: int | None, lay: Layout | None = None) -> 
             out.append(on_line[0])
             continue
         r = resolve_citation(cit, aud.entries)
+        if line is None:  # a claim without a line (a robustness check): the list alone decides
+            out.append(r)
+            continue
         out.append(Resolution(cit, r.status, r.entries, (*r.defects, "not_on_line"),
                               "; ".join(filter(None, [r.detail, f"not cited on article line {line}"])), r.how))
     return out

@@ -145,10 +145,7 @@ def mentions_in(text: str, line: int) -> list[NumberMention]:
 
 def extract(all_lines, name: str = "article") -> list[NumberMention]:
     """Every number the article's body states, in reading order."""
-    out = []
-    for p in article.structure(all_lines, name).paragraphs:
-        out.extend(mentions_in(p.text, p.line))
-    return out
+    return article.over_paragraphs(all_lines, mentions_in, name)
 
 
 # --- the annotation file --------------------------------------------------------------------------

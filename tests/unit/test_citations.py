@@ -139,6 +139,7 @@ def test_resolve_and_describe_for_the_report(lay):
         "Interfax, 2024 (L177); Associated Press, 2024 (L175)")
     assert citations.describe("Reuters, 2025", 83, lay) == "Reuters, 2025 (L183) [url_date_conflict]"
     assert citations.describe("Reuters, 2025", 84, lay) == "Reuters, 2025 (L183) [not_on_line]"
+    assert citations.describe("Reuters, 2025", None, lay) == "Reuters, 2025 (L183)"
     (bad,) = citations.resolve("not a citation", 1, lay)
     assert bad.status == "unparsed"
 
