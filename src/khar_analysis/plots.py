@@ -260,3 +260,20 @@ def bars_and_share(table, x: str, bars: str, share: str, title: str = "", bar_la
     ax.set_xlabel(x)
     ax.set_title(title)
     return fig
+
+
+def bar_counts(table, label: str, count: str, alert=(), title: str = "", xlabel: str = "count"):
+    """Horizontal bars of whole-number ``count`` by ``label``, in table order (first on top).
+
+    Labels in ``alert`` are drawn in red (e.g. defect statuses), the others in grey-blue.
+    """
+    use_style()
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(table) + 1.2))
+    labels = [str(x) for x in table[label]][::-1]
+    values = [int(v) for v in table[count]][::-1]
+    ax.barh(labels, values, color=["#d62728" if x in alert else "#9fb7cc" for x in labels])
+    for y, v in enumerate(values):
+        ax.text(v, y, f" {v}", va="center", fontsize=8)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    return fig

@@ -17,11 +17,13 @@ from pathlib import Path
 
 import jinja2
 
-from . import article, claims, sources
+from . import article, citations, claims, sources
 from .paths import Layout
 
 LEDGER_COLUMNS = ["claim_id", "family", "verdict", "observed", "claimed", "caveat", "reason", "notebook",
-                  "cell_id", "line", "citation", "gloss", "would_test"]
+                  "cell_id", "line", "citation", "entry", "gloss", "would_test"]
+#: The notebook that audits the article's citations (linked from each ledger row's list entry).
+AUDIT_NOTEBOOK = "06_citations"
 PACKAGES = ["pandas", "numpy", "matplotlib", "papermill", "nbconvert", "nbformat", "ipykernel", "jupyterlab",
             "pooch", "openpyxl", "xlrd", "jsonschema", "pycountry", "pyyaml", "jinja2"]
 
@@ -84,15 +86,20 @@ def render(stage: Path, rows: list[dict], pending: list[str], plans, facts: dict
     for row in rows:
         c = register[row["claim_id"]]
         row["quote"] = article.quote(c.line, c.anchor, lay) if c.line else ""
+        # The source-list entry the claim's citation resolves to, by the citation audit's rules.
+        row["entry"] = citations.describe(c.citation, c.line, lay) if c.citation else ""
         row["href"] = f"notebooks/{row['notebook']}.html" + (f"#cell-id={row['cell_id']}" if row["cell_id"] else "")
     counts = {v: sum(r["verdict"] == v for r in rows) for v in (*claims.VERDICTS, claims.PENDING)}
     extra = {}
     for name in ("citation_audit.csv",):
         if (stage / name).exists() or (lay.reports / name).exists():
             extra[name] = name
+    names = [p.name for p in plans]
+    audit_href = (f"notebooks/{AUDIT_NOTEBOOK}.html" if AUDIT_NOTEBOOK in names
+                  else "citation_audit.csv" if "citation_audit.csv" in extra else "#ledger")
     html = _environment().get_template("report.html.j2").render(
         rows=rows, counts=counts, pending=pending, sources=list(manifest.values()), facts=facts,
-        notebooks=[p.name for p in plans], extra=extra, verdicts=claims.VERDICTS,
+        notebooks=names, extra=extra, verdicts=claims.VERDICTS, audit_href=audit_href,
     )
     (stage / "index.html").write_text(html, encoding="utf-8")
     (stage / "ledger.csv").write_text(ledger_csv(rows), encoding="utf-8")
