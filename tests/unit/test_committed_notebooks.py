@@ -59,7 +59,8 @@ def test_one_parameters_cell_of_literals_and_no_logic(nb):
         tree = ast.parse("\n".join(ln for ln in cell.source.splitlines() if not ln.lstrip().startswith("%")))
         assert not any(isinstance(n, ast.FunctionDef | ast.ClassDef | ast.Lambda) for n in ast.walk(tree)), \
             f"{path.name}: logic belongs in the package:\n{cell.source}"
-        assert len(cell.source.splitlines()) <= 15, f"{path.name}: cell over 15 lines:\n{cell.source}"
+        if "parameters" not in cell.metadata.get("tags", []):  # the parameters cell holds only literals
+            assert len(cell.source.splitlines()) <= 15, f"{path.name}: cell over 15 lines:\n{cell.source}"
 
 
 def test_no_machine_paths_run_times_or_addresses(nb):
