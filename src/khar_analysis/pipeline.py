@@ -140,8 +140,12 @@ class Plan:
 
 
 def notebook_key(path: Path, params: dict, register: dict[str, claims.Claim],
-                 manifest: dict[str, sources.Source], pkg_dir: Path) -> dict:
-    """Everything a notebook's outputs depend on, as hashes."""
+                 manifest: dict[str, sources.Source], pkg_dir: Path, root: Path) -> dict:
+    """Everything a notebook's outputs depend on, as hashes (``root``: the project whose data it reads).
+
+    Besides the register rows and raw sources of its claims, a notebook may declare further input
+    files in its metadata (``khar.inputs``: glob patterns relative to the root).
+    """
     nb = nbformat.read(path, as_version=4)
     mods = library_closure(notebook_imports(nb), pkg_dir)
     resources_dir = pkg_dir / "resources"
@@ -156,12 +160,19 @@ def notebook_key(path: Path, params: dict, register: dict[str, claims.Claim],
         raise BuildError(f"{path.name}: reads unknown source id(s) {unknown} (register or notebook metadata)")
     claims_text = json.dumps({c.id: c.__dict__ for c in register.values() if c.notebook == path.stem},
                              sort_keys=True, ensure_ascii=False, default=str)
+    inputs = {}
+    for pattern in nb.metadata.get("khar", {}).get("inputs", []):
+        matched = sorted(root.glob(pattern))
+        if not matched:
+            raise BuildError(f"{path.name}: metadata khar.inputs pattern {pattern!r} matches no file")
+        inputs.update({m.relative_to(root).as_posix(): _sha(m.read_bytes())[:16] for m in matched})
     return {
         "notebook": _sha(path.read_bytes())[:16],
         "library": lib,
         "params": params,
         "raw": {i: manifest[i].sha256[:16] for i in ids},
         "claims": _sha(claims_text.encode())[:16],
+        "inputs": inputs,
     }
 
 
@@ -170,7 +181,7 @@ def _diff_reason(old: dict | None, new: dict) -> str:
         return "never built"
     changed = []
     for part, label in (("notebook", "notebook changed"), ("params", "parameters changed"),
-                        ("claims", "its register rows changed")):
+                        ("claims", "its register rows changed"), ("inputs", "a declared input file changed")):
         if old.get(part) != new.get(part):
             changed.append(label)
     lib_old, lib_new = old.get("library", {}), new.get("library", {})
@@ -325,7 +336,7 @@ def plan(lay: Layout, params: dict[str, dict] | None = None, force: bool = False
             notebooks.check_parameters(p, nb_params)
         except notebooks.NotebookError as exc:
             raise BuildError(str(exc)) from None
-        key = notebook_key(p, nb_params, register, manifest, pkg_dir)
+        key = notebook_key(p, nb_params, register, manifest, pkg_dir, lay.root)
         html_ok = (lay.reports / "notebooks" / f"{p.stem}.html").exists()
         reason = _diff_reason(state.get("notebooks", {}).get(p.stem), key)
         if reason == "up to date" and not html_ok:
