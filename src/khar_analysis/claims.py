@@ -32,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from ._schema import validator
+from ._schema import memo_by_files, read_yaml, validator
 from .paths import Layout
 from .paths import layout as default_layout
 
@@ -129,10 +129,17 @@ def load_register(lay: Layout | None = None) -> dict[str, Claim]:
     files = sorted(lay.claims_dir.glob("*.yaml"))
     if not files:
         raise RegisterError(f"no register files in {lay.rel(lay.claims_dir)}/ (expected *.yaml)")
+    return dict(memo_by_files("register", files, lambda: _parse_register(lay, files)))
+
+
+def _parse_register(lay: Layout, files: list) -> dict[str, Claim]:
     check = validator(REGISTER_SCHEMA)
     out: dict[str, Claim] = {}
     for file in files:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        try:
+            data = read_yaml(file)
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise RegisterError(f"{lay.rel(file)}: not valid UTF-8 YAML: {exc}") from exc
         if not isinstance(data, list):
             raise RegisterError(f"{lay.rel(file)}: expected a list of claim records")
         for i, rec in enumerate(data):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -71,9 +72,16 @@ def build_lock(lay: Layout, wait: bool = True) -> Iterator[None]:
 
 # --- dependencies of a notebook -----------------------------------------------------------------
 
-def _module_imports(path: Path) -> set[str]:
+@functools.lru_cache(maxsize=512)
+def _file_imports(path: str, mtime_ns: int) -> frozenset[str]:
+    return frozenset(_module_imports(Path(path).read_text(encoding="utf-8")))
+
+
+def _module_imports(path: Path | str) -> set[str]:
     """Names of ``khar_analysis`` modules imported by a Python source text or file."""
-    tree = ast.parse(path.read_text(encoding="utf-8")) if isinstance(path, Path) else ast.parse(path)
+    if isinstance(path, Path):
+        return set(_file_imports(str(path), path.stat().st_mtime_ns))
+    tree = ast.parse(path)
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):

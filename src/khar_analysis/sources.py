@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from ._schema import validator
+from ._schema import memo_by_files, read_yaml, validator
 from .atomic import atomic_path
 from .paths import Layout
 from .paths import layout as default_layout
@@ -151,14 +151,18 @@ class Source:
 def load_manifest(lay: Layout | None = None) -> dict[str, Source]:
     """Read and validate every ``data/raw/manifest/*.yaml``; return the sources by id (sorted)."""
     lay = lay or default_layout()
-    records: dict[str, Source] = {}
     files = sorted(lay.manifest_dir.glob("*.yaml"))
     if not files:
         raise ManifestError(f"no manifest files in {lay.rel(lay.manifest_dir)}/ (expected *.yaml)")
+    return dict(memo_by_files("manifest", files, lambda: _parse_manifest(lay, files)))
+
+
+def _parse_manifest(lay: Layout, files: list[Path]) -> dict[str, Source]:
+    records: dict[str, Source] = {}
     check = validator(MANIFEST_SCHEMA)
     for file in files:
         try:
-            data = yaml.safe_load(file.read_text(encoding="utf-8"))
+            data = read_yaml(file)
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise ManifestError(f"{lay.rel(file)}: not valid UTF-8 YAML: {exc}") from exc
         if not isinstance(data, list):
