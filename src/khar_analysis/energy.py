@@ -47,12 +47,13 @@ Regional aggregates and what they hide (:func:`aggregate_record` computes it per
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from . import countries
+from . import countries, layout_checks
 from .layout_checks import UnknownLayoutError, expect_equal, expect_true
 
 UNIT_ROW = "Billion cubic metres"
@@ -378,9 +379,12 @@ def load_review(file: Path, consumption_codes: tuple[str, ...] = ("TUR",)) -> Re
 
 def load_editions(source_ids: list[str], consumption_codes: tuple[str, ...] = ("TUR",)) -> Review:
     """Read several editions (manifest source ids) into one :class:`Review`; each edition must be distinct."""
-    from . import sources
+    from . import processed, sources
 
-    parts = [load_review(sources.path(s), consumption_codes) for s in source_ids]
+    code = processed.code_hash(sys.modules[__name__], countries, layout_checks)
+    parts = [processed.cached_object(f"energy__review_{s}_{'-'.join(consumption_codes)}", [s],
+                                     lambda s=s: load_review(sources.path(s), consumption_codes), code=code)
+             for s in source_ids]
     editions = [p.editions[0] for p in parts]
     if len(set(editions)) != len(editions):
         raise ValueError(f"the same edition was given twice: {editions}")

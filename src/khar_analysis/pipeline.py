@@ -221,7 +221,10 @@ def _run_one(args: tuple[str, str, str, str, dict]) -> tuple[str, float, str]:
 
 def run_notebooks(plans: list[Plan], stage: Path, lay: Layout, jobs: int) -> dict[str, float]:
     """Execute the plans' notebooks into ``stage/notebooks`` (figures into ``stage/figures``)."""
-    todo = [p for p in plans if p.runs]
+    # Longest first (by the previous run's duration): with fewer workers than notebooks this packs the
+    # work evenly, so the build ends close to (total work) / (workers).
+    last = _read_state(lay).get("seconds", {})
+    todo = sorted((p for p in plans if p.runs), key=lambda p: (-last.get(p.name, 0.0), p.name))
     (stage / "notebooks").mkdir(parents=True, exist_ok=True)
     args = [(str(p.path), str(stage / "notebooks" / f"{p.name}.ipynb"), str(lay.root),
              str(stage / "figures" / p.name), p.params) for p in todo]
@@ -240,7 +243,13 @@ def run_notebooks(plans: list[Plan], stage: Path, lay: Layout, jobs: int) -> dic
     else:
         import multiprocessing as mp
 
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as pool:
+        # Workers are forked after papermill and nbconvert are imported here, so none pays for the imports
+        # again; the parent holds no kernel, thread or event loop at this point, which makes fork safe.
+        import nbconvert  # noqa: F401
+        import papermill  # noqa: F401
+
+        context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             futures = {pool.submit(_run_one, a): a for a in args}
             for fut, a in futures.items():
                 try:
@@ -409,6 +418,7 @@ def build(lay: Layout | None = None, mirror: Path | None = None, jobs: int | Non
             for p in plans:
                 if p.runs:
                     state["notebooks"][p.name] = p.key
+            state["seconds"] = {**state.get("seconds", {}), **{k: round(v, 2) for k, v in seconds.items()}}
             state["notebooks"] = {k: v for k, v in state["notebooks"].items() if k in {p.name for p in plans}}
             write_text(lay.reports / STATE_FILE, json.dumps(state, indent=1, sort_keys=True) + "\n")
         finally:

@@ -60,3 +60,39 @@ def cached_table(name: str, inputs: list[str], build: Callable[[], pd.DataFrame]
         write_text(meta, json.dumps({**wanted, "rows": len(df), "columns": list(df.columns)},
                                     indent=2, ensure_ascii=False) + "\n")
     return pd.read_csv(table, dtype=dtypes, keep_default_na=False, na_values=[""])
+
+
+def cached_object(name: str, inputs: list[str], build: Callable[[], object], code: str = "",
+                  lay: Layout | None = None):
+    """A parsed object (e.g. a workbook's tidy tables) cached as ``data/processed/cache/{name}.pkl``.
+
+    For parses that are slow (large workbooks) and whose result is not one flat table. The cache is
+    keyed like :func:`cached_table` (inputs' sha256, producing-code hash) plus the Python and pandas
+    versions, since pickles are version-bound; any mismatch rebuilds it. Delete the folder at will.
+    """
+    import pickle
+    import platform
+
+    lay = lay or default_layout()
+    wanted = {
+        "object": name,
+        "inputs": {sid: sources.get(sid, lay).sha256 for sid in sorted(inputs)},
+        "code": code,
+        "python": platform.python_version(),
+        "pandas": pd.__version__,
+    }
+    target = lay.processed / "cache" / f"{name}.pkl"
+    meta = sidecar_path(target)
+    if target.exists() and meta.exists():
+        try:
+            if json.loads(meta.read_text(encoding="utf-8")) == wanted:
+                with open(target, "rb") as fh:
+                    return pickle.load(fh)
+        except (json.JSONDecodeError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass
+    obj = build()
+    from .atomic import write_bytes
+
+    write_bytes(target, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+    write_text(meta, json.dumps(wanted, indent=2) + "\n")
+    return obj

@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -149,7 +150,18 @@ def parse_knomad_inflows(grid: workbooks.Grid, file: str, source: str = "") -> p
 
 
 def load_source(source_id: str) -> pd.DataFrame:
-    """Any remittance or migration source of this family, by manifest id, as its tidy table."""
+    """Any remittance or migration source of this family, by manifest id, as its tidy table.
+
+    The parse is cached in ``data/processed/cache/`` (keyed on the file's sha256 and this code).
+    """
+    from . import migration, processed
+
+    code = processed.code_hash(sys.modules[__name__], bilateral, migration, workbooks, countries)
+    return processed.cached_object(f"remittances__{source_id}", [source_id], lambda: _parse_source(source_id),
+                                   code=code)
+
+
+def _parse_source(source_id: str) -> pd.DataFrame:
     from . import migration, sources
 
     file = sources.path(source_id)
