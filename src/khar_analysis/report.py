@@ -79,6 +79,12 @@ def _environment() -> jinja2.Environment:
     )
 
 
+def _article_title(lay: Layout) -> str:
+    """The article's title, read from the pinned file (never stored in the project)."""
+    all_lines = article.lines(lay)
+    return all_lines[article.structure(all_lines).title_lines[0] - 1].strip()
+
+
 def render(stage: Path, rows: list[dict], pending: list[str], plans, facts: dict, lay: Layout) -> None:
     """Write ``index.html`` and ``ledger.csv`` into ``stage``."""
     register = claims.load_register(lay)
@@ -100,6 +106,7 @@ def render(stage: Path, rows: list[dict], pending: list[str], plans, facts: dict
     html = _environment().get_template("report.html.j2").render(
         rows=rows, counts=counts, pending=pending, sources=list(manifest.values()), facts=facts,
         notebooks=names, extra=extra, verdicts=claims.VERDICTS, audit_href=audit_href,
+        article_title=_article_title(lay),
     )
     (stage / "index.html").write_text(html, encoding="utf-8")
     (stage / "ledger.csv").write_text(ledger_csv(rows), encoding="utf-8")
