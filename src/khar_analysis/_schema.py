@@ -36,3 +36,33 @@ def memo_by_files(kind: str, files: list[Path], parse: Callable[[], T]) -> T:
     if key not in _MEMO:
         _MEMO[key] = parse()
     return _MEMO[key]
+
+
+def load_records(files: list[Path], schema: dict[str, Any], error: type[Exception], shown: Callable[[Path], str],
+                 what: str) -> list[tuple[Path, dict]]:
+    """Every record of the YAML ``files`` (each a list of mappings), validated against ``schema``.
+
+    Raises ``error`` naming the file (as ``shown(file)``), the record id and each schema violation, or a
+    duplicate id; ``what`` names the records in messages ("source", "claim").
+    """
+    check = validator(schema)
+    out: list[tuple[Path, dict]] = []
+    seen: set[str] = set()
+    for file in files:
+        try:
+            data = read_yaml(file)
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise error(f"{shown(file)}: not valid UTF-8 YAML: {exc}") from exc
+        if not isinstance(data, list):
+            raise error(f"{shown(file)}: expected a list of {what} records, found {type(data).__name__}")
+        for i, record in enumerate(data):
+            errors = sorted(check.iter_errors(record), key=lambda e: list(e.path))
+            if errors:
+                rid = record.get("id", f"record #{i + 1}") if isinstance(record, dict) else f"record #{i + 1}"
+                detail = "; ".join(f"{'/'.join(map(str, e.path)) or '(record)'}: {e.message}" for e in errors)
+                raise error(f"{shown(file)}: {rid}: {detail}")
+            if record["id"] in seen:
+                raise error(f"{shown(file)}: duplicate {what} id {record['id']!r}")
+            seen.add(record["id"])
+            out.append((file, record))
+    return out

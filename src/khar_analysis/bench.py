@@ -31,25 +31,18 @@ import nbformat
 
 from . import notebooks, pipeline, sources
 from .atomic import write_text
-from .paths import Layout
-
-COPY = ("pyproject.toml", "data/raw/manifest", "data/claims", "data/raw/events", "notebooks")
+from .paths import Layout, copy_inputs
 
 
 def _copy_project(lay: Layout, dest: Path) -> Layout:
-    for rel in COPY:
-        src = lay.root / rel
-        if src.is_dir():
-            shutil.copytree(src, dest / rel)
-        elif src.exists():
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(src, dest / rel)
+    """A copy of the project's inputs and notebooks, its raw files hard-linked from the checkout."""
+    copy = copy_inputs(lay, dest)
     for src in sources.load_manifest(lay).values():  # verified raw files, hard-linked (read-only use)
-        target = dest / "data" / "raw" / src.path
+        target = copy.raw / src.path
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             os.link(src.local_path(lay), target)
-    return Layout(dest)
+    return copy
 
 
 def _timed(cmd: list[str], env: dict, cwd: Path) -> float:

@@ -30,9 +30,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import yaml
-
-from ._schema import memo_by_files, read_yaml, validator
+from ._schema import load_records, memo_by_files
 from .paths import Layout
 from .paths import layout as default_layout
 
@@ -133,25 +131,8 @@ def load_register(lay: Layout | None = None) -> dict[str, Claim]:
 
 
 def _parse_register(lay: Layout, files: list) -> dict[str, Claim]:
-    check = validator(REGISTER_SCHEMA)
-    out: dict[str, Claim] = {}
-    for file in files:
-        try:
-            data = read_yaml(file)
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise RegisterError(f"{lay.rel(file)}: not valid UTF-8 YAML: {exc}") from exc
-        if not isinstance(data, list):
-            raise RegisterError(f"{lay.rel(file)}: expected a list of claim records")
-        for i, rec in enumerate(data):
-            errors = list(check.iter_errors(rec))
-            if errors:
-                rid = rec.get("id", f"record #{i + 1}") if isinstance(rec, dict) else f"record #{i + 1}"
-                detail = "; ".join(f"{'/'.join(map(str, e.path)) or '(record)'}: {e.message}" for e in errors)
-                raise RegisterError(f"{lay.rel(file)}: {rid}: {detail}")
-            if rec["id"] in out:
-                raise RegisterError(f"{lay.rel(file)}: duplicate claim id {rec['id']!r}")
-            out[rec["id"]] = Claim(**rec)
-    return out
+    records = load_records(files, REGISTER_SCHEMA, RegisterError, lay.rel, "claim")
+    return {rec["id"]: Claim(**rec) for _, rec in records}
 
 
 @dataclass(frozen=True)

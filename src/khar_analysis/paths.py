@@ -8,6 +8,7 @@ The root is the folder holding this project's ``pyproject.toml``. ``KHAR_ROOT`` 
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,3 +94,27 @@ class Layout:
 def layout(root: Path | None = None) -> Layout:
     """The project layout, at ``root`` or at the discovered root."""
     return Layout(Path(root).resolve() if root else find_root())
+
+
+#: What a build reads from a checkout besides the package: copied by :func:`copy_inputs`.
+PROJECT_INPUTS = ("pyproject.toml", "data/raw/manifest", "data/claims", "data/raw/events")
+
+
+def copy_inputs(lay: Layout, dest: Path, notebooks: list[str] | None = None) -> Layout:
+    """Copy the project's inputs and its notebooks (``notebooks``: names to keep; ``None``: all) to ``dest``.
+
+    The copy builds on its own (``KHAR_ROOT`` or ``Layout(dest)``); benchmarks and whole-build tests use
+    one so that nothing they do touches the checkout's report.
+    """
+    for rel in PROJECT_INPUTS:
+        src = lay.root / rel
+        if src.is_dir():
+            shutil.copytree(src, dest / rel)
+        elif src.exists():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(src, dest / rel)
+    (dest / "notebooks").mkdir(parents=True, exist_ok=True)
+    for nb in sorted(lay.notebooks.glob("[0-9][0-9]_*.ipynb")):
+        if notebooks is None or nb.stem in notebooks:
+            shutil.copy(nb, dest / "notebooks")
+    return Layout(Path(dest).resolve())

@@ -17,9 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ._schema import memo_by_files, read_yaml, validator
+from ._schema import load_records, memo_by_files
 from .atomic import atomic_path
 from .paths import Layout
 from .paths import layout as default_layout
@@ -158,25 +156,8 @@ def load_manifest(lay: Layout | None = None) -> dict[str, Source]:
 
 
 def _parse_manifest(lay: Layout, files: list[Path]) -> dict[str, Source]:
-    records: dict[str, Source] = {}
-    check = validator(MANIFEST_SCHEMA)
-    for file in files:
-        try:
-            data = read_yaml(file)
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise ManifestError(f"{lay.rel(file)}: not valid UTF-8 YAML: {exc}") from exc
-        if not isinstance(data, list):
-            raise ManifestError(f"{lay.rel(file)}: expected a list of records, found {type(data).__name__}")
-        for i, record in enumerate(data):
-            errors = sorted(check.iter_errors(record), key=lambda e: list(e.path))
-            if errors:
-                rid = record.get("id", f"record #{i + 1}") if isinstance(record, dict) else f"record #{i + 1}"
-                detail = "; ".join(f"{'/'.join(map(str, e.path)) or '(record)'}: {e.message}" for e in errors)
-                raise ManifestError(f"{lay.rel(file)}: {rid}: {detail}")
-            if record["id"] in records:
-                raise ManifestError(f"{lay.rel(file)}: duplicate source id {record['id']!r}")
-            records[record["id"]] = Source(**record)
-    return dict(sorted(records.items()))
+    records = load_records(files, MANIFEST_SCHEMA, ManifestError, lay.rel, "source")
+    return dict(sorted((rec["id"], Source(**rec)) for _, rec in records))
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:

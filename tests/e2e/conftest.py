@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from khar_analysis import sources
-from khar_analysis.paths import Layout
+from khar_analysis.paths import Layout, copy_inputs
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
@@ -30,18 +30,7 @@ def snapshot():
 
 
 def _copy(lay: Layout, root: Path, all_notebooks: bool) -> Layout:
-    for rel in ("pyproject.toml", "data/raw/manifest", "data/claims", "data/raw/events"):
-        src = lay.root / rel
-        if src.is_dir():
-            shutil.copytree(src, root / rel)
-        elif src.exists():
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(src, root / rel)
-    (root / "notebooks").mkdir()
-    for nb in sorted(lay.notebooks.glob("[0-9][0-9]_*.ipynb")):
-        if all_notebooks or nb.name == "01_arms_imports.ipynb":
-            shutil.copy(nb, root / "notebooks")
-    return Layout(root)
+    return copy_inputs(lay, root, None if all_notebooks else ["01_arms_imports"])
 
 
 @pytest.fixture
