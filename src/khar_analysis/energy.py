@@ -1,4 +1,4 @@
-"""Energy and transit (claims ENERGY-1, ENERGY-2): Statistical Review of World Energy and Eurostat.
+"""Energy and transit (claims ENERGY-1 to ENERGY-3): Statistical Review of World Energy and Eurostat.
 
 Sources
 -------
@@ -78,6 +78,8 @@ TURKEY_PIPELINE_SUPPLIERS = ("AZE", "IRN", "RUS")
 ENERGY1_SCOPE = ("only Azerbaijan's part is measured: Turkey's transit role is invisible in tables that record "
                  "gas by origin")
 ENERGY2_SCOPE = "US pressure towards LNG is not something trade volumes can show; LNG's share is reported as context"
+ENERGY3_SCOPE = ("trade tables record gas by the country that sells it, so Russian gas swapped or re-exported through "
+                 "Azerbaijan or Turkey would be counted as theirs: the laundering itself cannot be seen in volumes")
 
 FLOWS = {
     "Pipeline imports": "pipeline_imports", "LNG imports": "lng_imports", "Total imports": "total_imports",
@@ -839,6 +841,104 @@ def partner_share_series(eurostat_table: pd.DataFrame, direct: pd.DataFrame, bou
         rows.append({"source": "Statistical Review, range from bounds", "year": int(year),
                      "share_pct": float("nan"), "low_pct": low, "high_pct": high})
     return pd.DataFrame(rows).sort_values(["source", "year"], kind="mergesort").reset_index(drop=True)
+
+
+# --- ENERGY-3: the premise of the laundering allegation -----------------------------------------
+
+def _and3(values) -> bool | None:
+    """Kleene conjunction: False if any is False, else None if any is None, else True."""
+    values = list(values)
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def flow_into(matrices: pd.DataFrame, exporter: str, importer: str, matrix: str = "pipeline",
+              lower: pd.DataFrame | None = None, margin_bcm: float = 0.0) -> pd.DataFrame:
+    """``exporter``'s ``matrix`` flow to ``importer`` in each edition, as far as the matrix shows it.
+
+    Where ``importer`` is a row of its own the flow is exact. Where a residual row holds it
+    (:func:`aggregate_record`), the flow to that row is an upper bound and the lower bound is 0, unless
+    ``lower`` (a :func:`bounded_origins` table for the same importer) gives one: its ``lower_bcm`` less
+    ``lng_bcm`` for the pipeline matrix. ``received`` is three-valued: True when the flow is certainly
+    positive (listed and above 0, or a lower bound above ``margin_bcm``), False when it is certainly
+    zero (the row that holds the importer takes nothing from ``exporter``), None otherwise.
+
+    Returns ``edition, data_year, row_label, listed, lower_bcm, upper_bcm, received``.
+    """
+    record = aggregate_record(matrices, [importer])
+    record = record[record["matrix"] == matrix]
+    rows = []
+    for rec in record.itertuples():
+        m = matrices[(matrices["edition"] == rec.edition) & (matrices["matrix"] == matrix)
+                     & (matrices["exporter"] == exporter)]
+        hit = m[m["importer"] == importer] if rec.listed else m[m["importer_label"] == rec.hidden_in]
+        upper = float(hit["bcm"].sum())
+        label = (str(hit["importer_label"].iloc[0]) if len(hit) else importer) if rec.listed else rec.hidden_in
+        low = upper if rec.listed else 0.0
+        if not rec.listed and lower is not None:
+            b = lower[(lower["edition"] == rec.edition) & (lower["origin"] == exporter)]
+            if len(b):
+                part = b["lower_bcm"] - (b["lng_bcm"] if matrix == "pipeline" else 0.0)
+                low = min(upper, float(part.iloc[0]))
+        received = True if (low > margin_bcm if not rec.listed else low > 0) else (False if upper == 0 else None)
+        rows.append({"edition": rec.edition, "data_year": rec.data_year, "row_label": label,
+                     "listed": bool(rec.listed), "lower_bcm": low, "upper_bcm": upper, "received": received})
+    return pd.DataFrame(rows, columns=["edition", "data_year", "row_label", "listed", "lower_bcm", "upper_bcm",
+                                       "received"])
+
+
+def received_after(flows: pd.DataFrame, after_start: int) -> bool | None:
+    """Whether the flow of :func:`flow_into` certainly reached the importer in every data year from
+    ``after_start`` (Kleene conjunction of ``received``)."""
+    sel = flows[flows["data_year"] >= after_start]
+    if sel.empty:
+        raise ValueError(f"no data year from {after_start} in the flows (years: {sorted(flows['data_year'])})")
+    return _and3(sel["received"])
+
+
+def describe_flow(flows: pd.DataFrame, after_start: int, exporter: str, importer: str) -> str:
+    """One line per :func:`flow_into` table from ``after_start``: exact flows, or bounds and the row
+    that hides the importer, and the three-valued result."""
+    sel = flows[flows["data_year"] >= after_start]
+    parts = []
+    for r in sel.itertuples():
+        if r.listed:
+            parts.append(f"{r.data_year} {r.upper_bcm:.1f}")
+        else:
+            parts.append(f"{r.data_year} {r.lower_bcm:.1f} to {r.upper_bcm:.1f} (in '{r.row_label}')")
+    mark = {True: "yes", False: "no", None: "undecidable"}[received_after(flows, after_start)]
+    return f"{exporter} -> {importer} bcm: {'; '.join(parts)} -> received: {mark}"
+
+
+def energy3_premise(series: pd.DataFrame, route: pd.DataFrame, transit: pd.DataFrame, baseline: tuple[int, int],
+                    after_start: int, exporter: str, origin: str, transit_country: str) -> dict:
+    """Keyword arguments for :func:`khar_analysis.claims.verdict` on the laundering premise.
+
+    The primary premise: ``exporter``'s pipeline exports to Europe (``series``, e.g.
+    :func:`first_published_series`) were higher on average from ``after_start`` than over ``baseline``,
+    and ``origin``'s gas certainly reached ``exporter`` in every year from ``after_start`` (``route``, a
+    :func:`flow_into` table). The variant swaps the second part for ``origin``'s gas reaching
+    ``transit_country`` (``transit``). Three-valued: None when the matrices cannot decide, and the
+    ``reason`` then names the row that hides ``exporter``.
+    """
+    vol = compare_periods(series, "partner_bcm", baseline, (after_start, int(series["year"].max())))
+    rose = bool(vol["change"] > 0)
+    span = f"{baseline[0]}" if baseline[0] == baseline[1] else f"{baseline[0]}-{baseline[1]}"
+    text = (f"{exporter} -> Europe {vol['before']:.1f} -> {vol['after']:.1f} bcm ({span} -> {after_start}-"
+            f"{int(series['year'].max())}); {describe_flow(route, after_start, origin, exporter)}; "
+            f"{describe_flow(transit, after_start, origin, transit_country)}")
+    label = (f"the {transit_country} route: {origin} gas reaches {transit_country} while {exporter}'s exports to "
+             "Europe rise")
+    observed = _and3([rose, received_after(route, after_start)])
+    reason = ENERGY3_SCOPE
+    if observed is None:
+        hidden = sorted(set(route.loc[(route["data_year"] >= after_start) & ~route["listed"], "row_label"]))
+        rows = ", ".join(repr(h) for h in hidden)
+        reason += (f"; the premise cannot be decided: the matrices fold {exporter} into {rows}, a row other "
+                   f"countries share, so {origin}'s flow to it bounds {exporter}'s imports only from above")
+    return {"observed": observed, "observed_text": text, "reason": reason,
+            "variants": {label: _and3([rose, received_after(transit, after_start)])}}
 
 
 # --- data vintages -------------------------------------------------------------------------------

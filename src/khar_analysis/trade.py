@@ -1,4 +1,4 @@
-"""Trade (claims TRADE-1, TRADE-2): World Bank WITS country trade summaries.
+"""Trade (claims TRADE-1 to TRADE-3): World Bank WITS country trade summaries.
 
 The WITS "All years trade summary" download of a country profile
 (https://wits.worldbank.org/CountryProfile/en/AZE) holds, per year, the reporter's total imports and
@@ -234,6 +234,21 @@ def rank_premise(by_year: pd.DataFrame, max_rank: int, start: int, end: int) -> 
     text = (f"{last_rank} in {int(last['year'])} ({last['share_pct']:.1f}% of imports); worst rank "
             f"{start}-{end}: {worst}; rank 1 in {int((ranks == 1).sum())} of {len(sel)} years")
     return holds, text
+
+
+def last_years(by_year: pd.DataFrame, n_years: int) -> tuple[int, int]:
+    """The last ``n_years`` calendar years a :func:`partner_by_year` table covers, as ``(first, last)``.
+
+    Raises if the table does not reach back that far (a window must never be shorter than stated).
+    """
+    if n_years < 1:
+        raise ValueError(f"n_years={n_years}: need at least one year")
+    last = int(by_year["year"].max())
+    first = last - n_years + 1
+    missing = sorted(set(range(first, last + 1)) - set(by_year["year"].astype(int)))
+    if missing:
+        raise ValueError(f"the table lacks years {missing} of the last {n_years} ({first}-{last})")
+    return first, last
 
 
 def partner_presence(summaries: list[pd.DataFrame], partner: str) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Statistical Review and Eurostat loaders (layout detection included) and the ENERGY-1/ENERGY-2 rules.
+"""Statistical Review and Eurostat loaders (layout detection included) and the ENERGY-1 to ENERGY-3 rules.
 
 Workbook tests read the real pinned workbooks, or a tiny workbook built in ``tmp_path`` from a few of
 their real rows; layout changes are simulated by altering those rows.
@@ -255,6 +255,65 @@ def test_energy2_rule_can_fail():
 def test_top_supplier_refuses_an_aggregate_first():
     ranked = pd.DataFrame({"origin": ["_EUR_OTHER", "RUS"], "total_bcm": [9.0, 5.0]})
     assert energy.top_supplier(ranked) == []
+
+
+# --- ENERGY-3 ------------------------------------------------------------------------------------
+
+def _energy3(review, matrices=None, series=None, margin=None):
+    """The ENERGY-3 premise on the real editions, or on altered matrices / an altered export series."""
+    matrices = review.matrices if matrices is None else matrices
+    cal = energy.balance_calibration(matrices, review.consumption, "TUR")
+    margin = energy.max_balance_error(cal) if margin is None else margin
+    bounded = energy.bounded_origins(matrices, review.consumption, "TUR", energy.TURKEY_PIPELINE_SUPPLIERS, margin)
+    route = energy.flow_into(matrices, "RUS", "AZE")
+    transit = energy.flow_into(matrices, "RUS", "TUR", lower=bounded, margin_bcm=margin)
+    series = energy.first_published_series(review) if series is None else series
+    return energy.energy3_premise(series, route, transit, (2021, 2021), 2022, "AZE", "RUS", "TUR")
+
+
+def test_flow_into_is_exact_when_listed_and_bounded_when_hidden(review):
+    aze = energy.flow_into(review.matrices, "RUS", "AZE").set_index("data_year")
+    assert not aze["listed"].any() and set(aze["row_label"]) == {"Other CIS"}
+    assert (aze["lower_bcm"] == 0).all() and (aze["upper_bcm"] > 0).all()
+    assert aze["received"].isna().all() and energy.received_after(aze.reset_index(), 2022) is None
+    cal = energy.balance_calibration(review.matrices, review.consumption, "TUR")
+    bounded = energy.bounded_origins(review.matrices, review.consumption, "TUR", energy.TURKEY_PIPELINE_SUPPLIERS,
+                                     energy.max_balance_error(cal))
+    tur = energy.flow_into(review.matrices, "RUS", "TUR", lower=bounded,
+                           margin_bcm=energy.max_balance_error(cal)).set_index("data_year")
+    assert tur.loc[2020, "listed"] and tur.loc[2020, "lower_bcm"] == tur.loc[2020, "upper_bcm"]
+    assert tur.loc[2022, "row_label"] == "Rest of Europe"
+    assert 0 < tur.loc[2022, "lower_bcm"] < tur.loc[2022, "upper_bcm"]
+    assert tur["received"].eq(True).all()
+    loose = energy.flow_into(review.matrices, "RUS", "TUR", lower=bounded, margin_bcm=50.0)
+    assert energy.received_after(loose, 2022) is None
+    with pytest.raises(ValueError, match="no data year from 2030"):
+        energy.received_after(loose, 2030)
+
+
+def test_energy3_premise_gives_each_verdict(review):
+    claim = claims.load_register()["ENERGY-3"]
+    real = _energy3(review)
+    assert real["observed"] is None and "'Other CIS'" in real["reason"]
+    assert list(real["variants"].values()) == [True]
+    verdict = claims.assess(claim, **real)
+    assert verdict.verdict == "not_testable" and "premise holds" not in verdict.reason
+    # Russia sends nothing to the row that holds Azerbaijan: the premise is contradicted
+    m = review.matrices
+    dry = m.assign(bcm=m["bcm"].where(~((m["exporter"] == "RUS") & (m["importer"] == "_CIS_OTHER")), 0.0))
+    contradicted = _energy3(review, matrices=dry)
+    assert contradicted["observed"] is False
+    assert claims.assess(claim, **contradicted).verdict == "not_reproduced"
+    # Azerbaijan listed as an importer of its own, receiving Russian gas: the premise holds
+    listed = m.assign(importer=m["importer"].replace("_CIS_OTHER", "AZE"))
+    held = _energy3(review, matrices=listed)
+    assert held["observed"] is True and "cannot be decided" not in held["reason"]
+    verdict = claims.assess(claim, **held)
+    assert verdict.verdict == "not_testable" and "premise holds" in verdict.reason
+    # Azerbaijan's exports to Europe not higher after 2021: contradicted whatever the matrices show
+    first = energy.first_published_series(review)
+    flat = first.assign(partner_bcm=first["partner_bcm"].where(first["year"] < 2022, 1.0))
+    assert _energy3(review, matrices=listed, series=flat)["observed"] is False
 
 
 # --- Eurostat ------------------------------------------------------------------------------------

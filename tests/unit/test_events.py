@@ -294,6 +294,38 @@ def test_colleague_findings_hold_by_code(catalogue, register, lines):
     assert events.check(catalogue, register["EVT-2"], lines)["observed"] is False
 
 
+def _redate(catalogue, event_id, date_text, precision, cameo=None):
+    """A copy of the catalogue with one row's date (and optionally its CAMEO root) changed."""
+    out = catalogue.copy()
+    hit = out["event_id"] == event_id
+    out.loc[hit, ["date", "precision", "date_end"]] = [date_text, precision, ""]
+    if cameo:
+        out.loc[hit, "cameo_root"] = cameo
+    return out
+
+
+def test_diaspora_pressure_in_two_cities_gives_each_verdict(catalogue, register, lines):
+    claim = register["EVT-17"]
+    voronezh, krasnodar = "E2025-07-01-khalilov-voronezh-search", "E2025-09-01-novruzov-custody-krasnodar"
+    assert set(events.rows_for(catalogue, "EVT-17").index) == {"E2025-07-01-shikhlinski-detained", voronezh, krasnodar}
+    out = events.check(catalogue, claim, lines)
+    assert out["observed"] is True and list(out["variants"].values()) == [True]
+    assert claims.assess(claim, **out).verdict == "reproduced"
+    # the Voronezh act after the window: only the Krasnodar reading holds
+    late = _redate(catalogue, voronezh, "2025-08-20", "day")
+    out = events.check(late, claim, lines)
+    assert out["observed"] is False and "second_city_act_in_window fails" in out["reason"]
+    assert claims.assess(claim, **out).verdict == "reproduced_with_caveat"
+    # ... and the Krasnodar row not a coercive act: no reading holds
+    neither = _redate(late, krasnodar, "2025-09-01", "day", cameo="16")
+    assert claims.assess(claim, **events.check(neither, claim, lines)).verdict == "not_reproduced"
+    # dated too coarsely to be placed after the raid: the catalogue cannot decide
+    coarse = _redate(_redate(catalogue, voronezh, "2025-06", "month"), krasnodar, "2025", "year")
+    out = events.check(coarse, claim, lines)
+    assert out["observed"] is None and list(out["variants"].values()) == [None]
+    assert claims.assess(claim, **out).verdict == "not_testable"
+
+
 def test_phrase_readings_live_in_the_register(register):
     table = events.readings_table(register)
     few_days = table[table["phrase"] == "через несколько дней"].iloc[0]

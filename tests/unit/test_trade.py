@@ -1,4 +1,4 @@
-"""WITS trade-summary loader and the TRADE-1/TRADE-2 computations, on excerpts of the real files."""
+"""WITS trade-summary loader and the TRADE-1 to TRADE-3 computations, on excerpts of the real files."""
 
 from __future__ import annotations
 
@@ -115,6 +115,32 @@ def test_rank_premise_can_fail(raw):
     assert trade.rank_premise(absent, 3, 2006, 2015)[0] is False
     with pytest.raises(ValueError, match="top five"):
         trade.rank_premise(by_year, 6, 2006, 2015)
+
+
+def test_trade3_premise_on_turkey_and_its_verdicts(raw):
+    s = trade.load_trade_summary(raw("wits_trade_summary_tur"))
+    by_year = trade.partner_by_year(s, "import", "RUS")
+    claim = claims.load_register()["TRADE-3"]
+    window = trade.last_years(by_year, 10)
+    assert window == (2006, 2015)
+    holds, text = trade.rank_premise(by_year, claim.claimed["value"], *window)
+    assert holds and "rank 3 in 2015" in text and "rank 1 in 9 of 10 years" in text
+    verdict = claims.assess(claim, holds, observed_text=text)
+    assert verdict.verdict == "not_testable" and "premise holds" in verdict.reason and "TÜİK" in verdict.reason
+    # a stricter reading (top two) fails in 2015, and so does the verdict
+    stricter, _ = trade.rank_premise(by_year, 2, *window)
+    assert stricter is False
+    assert claims.assess(claim, stricter).verdict == "not_reproduced"
+    # a wider window reaches years Russia was not among the five
+    assert trade.rank_premise(by_year, claim.claimed["value"], *trade.last_years(by_year, 20))[0] is False
+
+
+def test_last_years_refuses_a_short_table(raw):
+    by_year = trade.partner_by_year(trade.load_trade_summary(raw("wits_trade_summary_tur")), "import", "RUS")
+    with pytest.raises(ValueError, match="lacks years"):
+        trade.last_years(by_year[by_year["year"] != 2010], 10)
+    with pytest.raises(ValueError, match="at least one year"):
+        trade.last_years(by_year, 0)
 
 
 def test_trade2_has_no_premise():
