@@ -106,7 +106,7 @@ def execute(path: Path, out_path: Path, root: Path, params: dict | None = None, 
     try:
         nb = pm.execute_notebook(
             str(path), str(out_path), parameters=params, kernel_name=KERNEL, cwd=str(path.parent),
-            progress_bar=progress, request_save_on_cell_execute=False,
+            progress_bar=progress, request_save_on_cell_execute=False, shutdown_kernel="immediate",
         )
     except pm.PapermillExecutionError as exc:
         raise NotebookError(

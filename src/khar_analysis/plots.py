@@ -7,6 +7,7 @@ PNGs carry no software/date metadata, so the bytes are stable.
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -33,19 +34,23 @@ def use_style() -> None:
 
 
 def show(fig, name: str) -> Path | None:
-    """Save ``fig`` as ``{name}.png`` under ``KHAR_FIGURE_DIR`` (if set), display it once, close it."""
+    """Render ``fig`` once as PNG, save it as ``{name}.png`` under ``KHAR_FIGURE_DIR`` (if set), display it
+    once (with its title as alt text) and close it. Rendering once halves the cost of every figure."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None}, bbox_inches="tight")
+    data = buf.getvalue()
+    alt = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    alt = alt or next((ax.get_title() for ax in fig.axes if ax.get_title()), name)
+    plt.close(fig)
     out = None
     target = os.environ.get("KHAR_FIGURE_DIR")
     if target:
         out = Path(target) / f"{name}.png"
         out.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(out, metadata={"Software": None}, bbox_inches="tight")
-    try:
-        from IPython.display import display
+        out.write_bytes(data)
+    from IPython.display import Image, display
 
-        display(fig)
-    finally:
-        plt.close(fig)
+    display(Image(data=data, format="png", alt=f"Figure {name}: {alt}"))
     return out
 
 

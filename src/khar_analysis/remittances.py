@@ -305,12 +305,16 @@ def claimed_band(claim: claims.Claim) -> tuple[float, float]:
 
 def matrix_notes(source_ids: list[str]) -> pd.DataFrame:
     """For each remittance matrix: the migrant-stock year its notes state (None where the copy has no notes)."""
-    from . import sources
+    from . import processed, sources
 
     rows = []
     for sid in source_ids:
         file = sources.path(sid)
-        stated = bilateral.stated_stock_year(file) if file.suffix == ".xlsx" else None
+        stated = None
+        if file.suffix == ".xlsx":  # reading the notes opens the whole workbook: cached like the parse
+            stated = processed.cached_object(f"remittances__notes_{sid}", [sid],
+                                             lambda file=file: bilateral.stated_stock_year(file),
+                                             code=processed.code_hash(bilateral))
         rows.append({"source": sid, "stated_stock_year": stated if stated is not None else "not stated in this copy"})
     return pd.DataFrame(rows)
 
