@@ -79,6 +79,16 @@ def _environment() -> jinja2.Environment:
     )
 
 
+def _bench(lay: Layout) -> dict:
+    """The last ``make bench`` figures (``reports/bench.json``), if any; an unreadable file is ignored."""
+    import json
+
+    try:
+        return json.loads((lay.reports / "bench.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def _article_title(lay: Layout) -> str:
     """The article's title, read from the pinned file (never stored in the project)."""
     all_lines = article.lines(lay)
@@ -106,7 +116,7 @@ def render(stage: Path, rows: list[dict], pending: list[str], plans, facts: dict
     html = _environment().get_template("report.html.j2").render(
         rows=rows, counts=counts, pending=pending, sources=list(manifest.values()), facts=facts,
         notebooks=names, extra=extra, verdicts=claims.VERDICTS, audit_href=audit_href,
-        article_title=_article_title(lay),
+        article_title=_article_title(lay), bench=_bench(lay),
     )
     (stage / "index.html").write_text(html, encoding="utf-8")
     (stage / "ledger.csv").write_text(ledger_csv(rows), encoding="utf-8")

@@ -64,3 +64,13 @@ def test_reasons_name_what_changed():
     assert pipeline._diff_reason(None, old) == "never built"
     new = {**old, "library": {"arms.py": "2"}, "raw": {"s": "2"}}
     assert pipeline._diff_reason(old, new) == "library changed: arms.py; raw data changed: s"
+
+
+def test_the_floor_runs_exactly_the_notebooks_imports():
+    from khar_analysis import bench
+
+    book = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import pandas as pd\nfrom khar_analysis import arms, claims\nprint(arms)"),
+        nbformat.v4.new_markdown_cell("import os")])
+    assert bench.import_lines(book) == "import pandas as pd\nfrom khar_analysis import arms, claims"
