@@ -119,6 +119,11 @@ def test_a_second_build_refuses_while_one_holds_the_lock(project):
 def test_a_killed_build_leaves_the_report_intact_and_the_next_build_recovers(built, snapshot):
     lay, mirror = built
     before = snapshot(lay.reports)
+    path = lay.notebooks / "01_arms_imports.ipynb"
+    original = path.read_bytes()
+    slow = nbformat.reads(original.decode("utf-8"), as_version=4)
+    slow.cells.insert(3, new_code_cell("import time\ntime.sleep(60)"))  # the kill surely lands mid-notebook
+    nbformat.write(slow, path)
     env = {**os.environ, "KHAR_ROOT": str(lay.root), "KHAR_DATA_MIRROR": str(mirror)}
     proc = subprocess.Popen([sys.executable, "-m", "khar_analysis.cli", "build", "--force", "-j", "1"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, text=True)
@@ -126,11 +131,12 @@ def test_a_killed_build_leaves_the_report_intact_and_the_next_build_recovers(bui
     for line in proc.stdout:
         if "executing" in line or time.time() > deadline:
             break
-    time.sleep(1.0)
+    time.sleep(3.0)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert snapshot(lay.reports) == before, "a killed build must not have replaced anything"
     assert list(lay.build.glob("stage-*")), "the killed build left its staging folder behind"
+    path.write_bytes(original)
     _build(lay, mirror, force=True)
     assert (lay.reports / "index.html").exists()
     shutil.rmtree(lay.build, ignore_errors=True)
