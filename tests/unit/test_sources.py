@@ -126,3 +126,52 @@ def test_unknown_source_ids_are_rejected(sipri_project):
     project, mirror, _ = sipri_project
     with pytest.raises(sources.DataVerificationError, match="unknown source id"):
         sources.verify(["no-such-source"], lay=project, mirror=mirror)
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A folder served over HTTP on the loopback address (stands in for a publisher's download URL)."""
+    import functools
+    import http.server
+    import threading
+
+    folder = tmp_path / "served"
+    folder.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _with_download_url(project, sid, url):
+    file = project.manifest_dir / "test.yaml"
+    records = yaml.safe_load(file.read_text(encoding="utf-8"))
+    for r in records:
+        if r["id"] == sid:
+            r["obtain"]["download_url"] = url
+    file.write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
+
+
+def test_a_file_missing_from_the_mirror_is_downloaded_and_verified(sipri_project, served, tmp_path):
+    project, mirror, src = sipri_project
+    folder, base = served
+    (folder / "tiv.csv").write_bytes((mirror / src.path).read_bytes())
+    _with_download_url(project, src.id, f"{base}/tiv.csv")
+    got = sources.verify(lay=project, mirror=tmp_path / "no-mirror")
+    assert got[src.id].how == "download"
+    assert sources.sha256_file(src.local_path(project)) == src.sha256
+
+
+def test_a_download_with_the_wrong_hash_is_refused_and_not_kept(sipri_project, served, tmp_path):
+    project, mirror, src = sipri_project
+    folder, base = served
+    (folder / "tiv.csv").write_bytes((mirror / src.path).read_bytes() + b"\n")
+    _with_download_url(project, src.id, f"{base}/tiv.csv")
+    with pytest.raises(sources.DataVerificationError) as err:
+        sources.verify(lay=project, mirror=tmp_path / "no-mirror")
+    assert f"download from {base}/tiv.csv failed" in str(err.value) and src.id in str(err.value)
+    assert not src.local_path(project).exists()
