@@ -188,6 +188,8 @@ class Fetched:
 def _download(src: Source, target: Path) -> None:
     import pooch  # imported lazily: only needed when a file must come from the publisher
 
+    pooch.get_logger().setLevel("WARNING")  # our own messages name the source; pooch's would name temp files
+
     url = src.obtain["download_url"]
     with atomic_path(target) as tmp:
         pooch.retrieve(
