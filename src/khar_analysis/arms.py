@@ -395,10 +395,10 @@ def robustness_variants(releases: dict[str, pd.DataFrame], reference: str, recip
     out: dict[str, list[str]] = {}
     for label, transfers in releases.items():
         if label != reference:
-            out[f"release {label}, {start}-{end}"] = top_order(supplier_ranking(transfers, recipient, start, end), n)
+            out[f"{label}, {start}-{end}"] = top_order(supplier_ranking(transfers, recipient, start, end), n)
     for d in sorted({-shift, shift} - {0}):
         ranking = supplier_ranking(releases[reference], recipient, start + d, end + d)
-        out[f"release {reference}, {start + d}-{end + d}"] = top_order(ranking, n)
+        out[f"{reference}, {start + d}-{end + d}"] = top_order(ranking, n)
     return out
 
 
@@ -408,8 +408,10 @@ def coverage(transfers: pd.DataFrame) -> tuple[int, int]:
 
 
 def release_label(source_id: str) -> str:
-    """A short label for a SIPRI source: its 'data generated' date and format."""
+    """A short label for a SIPRI source: its release and file format, e.g. 'March-2025 release, per-year'."""
     from . import sources
 
     src = sources.get(source_id)
-    return f"{src.data_generated} ({'per-year' if 'peryear' in source_id else 'classic'})"
+    match = re.search(r"(\w+-\d{4}) release", src.release)
+    release = f"{match.group(1)} release" if match else f"generated {src.data_generated}"
+    return f"{release}, {'per-year' if 'peryear' in source_id else 'classic'}"
