@@ -210,13 +210,39 @@ def discover(lay: Layout) -> list[Path]:
 
 # --- executing ----------------------------------------------------------------------------------
 
-def _run_one(args: tuple[str, str, str, str, dict]) -> tuple[str, float, str]:
+def _run_one(args: tuple[str, str, str, str, dict]) -> tuple[str, float]:
     """Worker: execute one notebook into the staging folder and render its HTML."""
     path, out_ipynb, root, figdir, params = args
     ex = notebooks.execute(Path(path), Path(out_ipynb), Path(root), params, Path(figdir))
     html = notebooks.to_html(ex.notebook, ex.name)
     Path(out_ipynb).with_suffix(".html").write_text(html, encoding="utf-8")
-    return ex.name, ex.seconds, ""
+    return ex.name, ex.seconds
+
+
+def _outcomes(args: list[tuple], jobs: int) -> Iterator[tuple[tuple, tuple[str, float] | Exception]]:
+    """``(args, (name, seconds))`` or ``(args, exception)`` per notebook, in this process or in ``jobs``."""
+    if jobs <= 1 or len(args) == 1:
+        for a in args:
+            try:
+                yield a, _run_one(a)
+            except Exception as exc:
+                yield a, exc
+        return
+    import multiprocessing as mp
+
+    # Workers are forked after papermill and nbconvert are imported here, so none pays for the imports
+    # again; the parent holds no kernel, thread or event loop at this point, which makes fork safe.
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+    context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = [(a, pool.submit(_run_one, a)) for a in args]
+        for a, fut in futures:
+            try:
+                yield a, fut.result()
+            except Exception as exc:
+                yield a, exc
 
 
 def run_notebooks(plans: list[Plan], stage: Path, lay: Layout, jobs: int) -> dict[str, float]:
@@ -230,36 +256,15 @@ def run_notebooks(plans: list[Plan], stage: Path, lay: Layout, jobs: int) -> dic
              str(stage / "figures" / p.name), p.params) for p in todo]
     seconds: dict[str, float] = {}
     failures: list[str] = []
-    if not args:
-        return seconds
-    if jobs <= 1 or len(args) == 1:
-        for a in args:
-            try:
-                name, sec, _ = _run_one(a)
-                seconds[name] = sec
-                log(f"  done {name} ({sec:.1f} s)")
-            except notebooks.NotebookError as exc:
-                failures.append(str(exc))
-    else:
-        import multiprocessing as mp
-
-        # Workers are forked after papermill and nbconvert are imported here, so none pays for the imports
-        # again; the parent holds no kernel, thread or event loop at this point, which makes fork safe.
-        import nbconvert  # noqa: F401
-        import papermill  # noqa: F401
-
-        context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            futures = {pool.submit(_run_one, a): a for a in args}
-            for fut, a in futures.items():
-                try:
-                    name, sec, _ = fut.result()
-                    seconds[name] = sec
-                    log(f"  done {name} ({sec:.1f} s)")
-                except notebooks.NotebookError as exc:
-                    failures.append(str(exc))
-                except Exception as exc:
-                    failures.append(f"notebook {Path(a[0]).name}: {type(exc).__name__}: {exc}")
+    for a, outcome in _outcomes(args, jobs):
+        if isinstance(outcome, notebooks.NotebookError):
+            failures.append(str(outcome))
+        elif isinstance(outcome, Exception):
+            failures.append(f"notebook {Path(a[0]).name}: {type(outcome).__name__}: {outcome}")
+        else:
+            name, sec = outcome
+            seconds[name] = sec
+            log(f"  done {name} ({sec:.1f} s)")
     if failures:
         raise BuildError("notebook execution failed; the previous report is unchanged:\n  "
                          + "\n  ".join(failures))

@@ -12,13 +12,14 @@ Raw files are never edited: a copy is replaced only by a verified copy.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ._schema import load_records, memo_by_files
-from .atomic import atomic_path
+from .atomic import atomic_path, write_text
 from .paths import Layout
 from .paths import layout as default_layout
 
@@ -341,12 +342,19 @@ def rehash(source_id: str, lay: Layout | None = None) -> tuple[str, int]:
         raise ManifestError(f"{source_id} is a mirrored publisher file; its pin is never rewritten")
     local = src.local_path(lay)
     digest, size = sha256_file(local), local.stat().st_size
+    id_line = re.compile(rf"^(?:- |  )id: {re.escape(source_id)}$", re.MULTILINE)
     for file in sorted(lay.manifest_dir.glob("*.yaml")):
         text = file.read_text(encoding="utf-8")
-        if f"id: {source_id}\n" in text:
-            text = text.replace(src.sha256, digest).replace(f"size_bytes: {src.size_bytes}\n", f"size_bytes: {size}\n")
-            from .atomic import write_text
-
-            write_text(file, text)
-            return digest, size
+        hit = id_line.search(text)
+        if hit is None:
+            continue
+        # Only this record's block (from its "- " line to the next one) is rewritten: another record may
+        # share a size.
+        items = [m.start() for m in re.finditer(r"^- ", text, re.MULTILINE)]
+        start = max(i for i in items if i <= hit.start())
+        end = min((i for i in items if i > hit.start()), default=len(text))
+        block = text[start:end].replace(src.sha256, digest)
+        block = block.replace(f"size_bytes: {src.size_bytes}\n", f"size_bytes: {size}\n")
+        write_text(file, text[:start] + block + text[end:])
+        return digest, size
     raise ManifestError(f"{source_id}: record not found in data/raw/manifest/")

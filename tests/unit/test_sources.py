@@ -175,3 +175,18 @@ def test_a_download_with_the_wrong_hash_is_refused_and_not_kept(sipri_project, s
         sources.verify(lay=project, mirror=tmp_path / "no-mirror")
     assert f"download from {base}/tiv.csv failed" in str(err.value) and src.id in str(err.value)
     assert not src.local_path(project).exists()
+
+
+def test_rehash_repins_only_the_authored_record(tmp_path, lay):
+    project = _project(tmp_path, lay, ["event_catalogue", "sipri_tiv_imports_2024-10-13"])
+    src = sources.get("event_catalogue", project)
+    local = src.local_path(project)
+    local.parent.mkdir(parents=True)
+    local.write_bytes(src.local_path(lay).read_bytes() + b"\n")
+    before = sources.get("sipri_tiv_imports_2024-10-13", project)
+    digest, size = sources.rehash("event_catalogue", project)
+    assert (digest, size) == (sources.sha256_file(local), local.stat().st_size)
+    assert sources.get("event_catalogue", project).sha256 == digest
+    assert sources.get("sipri_tiv_imports_2024-10-13", project) == before
+    with pytest.raises(sources.ManifestError, match="never rewritten"):
+        sources.rehash("sipri_tiv_imports_2024-10-13", project)
