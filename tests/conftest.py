@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from khar_analysis import sources
-from khar_analysis.paths import layout
+from khar_analysis.core.paths import layout
+from khar_analysis.provenance import manifest
 
 
 @pytest.fixture(scope="session")
@@ -24,8 +24,8 @@ def raw(lay):
     """``raw(source_id)`` -> the verified local path of a pinned raw file."""
 
     def get(source_id: str) -> Path:
-        sources.verify([source_id], lay=lay, allow_download=False)
-        return sources.path(source_id, lay)
+        manifest.verify([source_id], lay=lay, allow_download=False)
+        return manifest.path(source_id, lay)
 
     return get
 

@@ -1,4 +1,4 @@
-"""A throwaway copy of the project (manifest, register, one notebook) for whole-build tests.
+"""A throwaway copy of the project (records, register, one notebook) for whole-build tests.
 
 Builds run in the copy, never in the checkout, so a test can corrupt data, break a notebook or
 interrupt a build without touching the real report. The copy's mirror is a private copy of the
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from khar_analysis import sources
-from khar_analysis.paths import Layout, copy_inputs
+from khar_analysis.core.paths import Layout, copy_inputs
+from khar_analysis.provenance import manifest
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
@@ -36,10 +36,10 @@ def _copy(lay: Layout, root: Path, all_notebooks: bool) -> Layout:
 @pytest.fixture
 def project(tmp_path, lay) -> tuple[Layout, Path]:
     """(layout of a project copy holding notebook 01 only, its private mirror folder)."""
-    sources.verify(lay=lay, allow_download=False)
+    manifest.verify(lay=lay, allow_download=False)
     copy = _copy(lay, tmp_path / "project", all_notebooks=False)
     mirror = tmp_path / "mirror"
-    for src in sources.load_manifest(lay).values():
+    for src in manifest.load_manifest(lay).values():
         if src.mirrored:
             (mirror / src.path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(src.local_path(lay), mirror / src.path)
@@ -49,9 +49,9 @@ def project(tmp_path, lay) -> tuple[Layout, Path]:
 @pytest.fixture(scope="session")
 def full_report(tmp_path_factory, lay) -> Layout:
     """A complete build of a copy of the project (every notebook), made once per test session."""
-    from khar_analysis import pipeline
+    from khar_analysis.build import pipeline
 
-    sources.verify(lay=lay, allow_download=False)
+    manifest.verify(lay=lay, allow_download=False)
     copy = _copy(lay, tmp_path_factory.mktemp("full") / "project", all_notebooks=True)
     pipeline.build(copy, mirror=lay.raw)
     return copy

@@ -15,7 +15,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from khar_analysis import pipeline, sources
+from khar_analysis.build import pipeline
+from khar_analysis.provenance import manifest
 
 
 def _build(lay, mirror, **kw):
@@ -69,7 +70,7 @@ def test_one_changed_byte_in_the_mirror_stops_the_build_and_keeps_the_report(bui
     data = bytearray(target.read_bytes())
     data[2000] ^= 0x20
     target.write_bytes(bytes(data))
-    with pytest.raises(sources.DataVerificationError) as err:
+    with pytest.raises(manifest.DataVerificationError) as err:
         _build(lay, mirror)
     msg = str(err.value)
     assert "sipri_register_peryear_2026-02-12" in msg and "expected 8d35cad0" in msg
@@ -125,7 +126,7 @@ def test_a_killed_build_leaves_the_report_intact_and_the_next_build_recovers(bui
     slow.cells.insert(3, new_code_cell("import time\ntime.sleep(60)"))  # the kill surely lands mid-notebook
     nbformat.write(slow, path)
     env = {**os.environ, "KHAR_ROOT": str(lay.root), "KHAR_DATA_MIRROR": str(mirror)}
-    proc = subprocess.Popen([sys.executable, "-m", "khar_analysis.cli", "build", "--force", "-j", "1"], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "khar_analysis.build.cli", "build", "--force", "-j", "1"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, text=True)
     deadline = time.time() + 60
     for line in proc.stdout:
@@ -143,11 +144,11 @@ def test_a_killed_build_leaves_the_report_intact_and_the_next_build_recovers(bui
 
 
 def _repin(lay, mirror, source_id, edit):
-    """Simulate a new publisher file: edit the mirror copy and pin the manifest to its new sha256."""
-    src = sources.get(source_id, lay)
+    """Simulate a new publisher file: edit the mirror copy and pin the records to its new sha256."""
+    src = manifest.get(source_id, lay)
     target = mirror / src.path
     target.write_bytes(edit(target.read_bytes()))
-    new = sources.sha256_file(target)
+    new = manifest.sha256_file(target)
     for file in lay.manifest_dir.glob("*.yaml"):
         text = file.read_text(encoding="utf-8")
         if src.sha256 in text:
@@ -161,7 +162,7 @@ def test_a_changed_raw_file_reruns_only_the_notebooks_that_read_it(project, caps
     lay, mirror = project
     probe = nbformat.v4.new_notebook(cells=[
         new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
-        new_code_cell("from khar_analysis import article\nprint(len(article.lines()))")])
+        new_code_cell("from khar_analysis.article import text\nprint(len(text.lines()))")])
     probe.metadata["kernelspec"] = {"name": "khar-analysis", "language": "python", "display_name": "k"}
     nbformat.write(probe, lay.notebooks / "02_probe.ipynb")
     _build(lay, mirror)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from khar_analysis import arms
-from khar_analysis.layout_checks import UnknownLayoutError
+from khar_analysis.analysis import arms
+from khar_analysis.core.layout_checks import UnknownLayoutError
 
 PERYEAR = "sipri_register_peryear_2026-02-12"
 CLASSIC = "sipri_register_2024-03-18"

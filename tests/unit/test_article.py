@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from khar_analysis import article
-from khar_analysis.layout_checks import UnknownLayoutError
+from khar_analysis.article import text as article
+from khar_analysis.core.layout_checks import UnknownLayoutError
 
 
 @pytest.fixture(scope="module")

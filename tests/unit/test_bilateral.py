@@ -12,9 +12,10 @@ import math
 
 import pytest
 
-from khar_analysis import bilateral, workbooks
-from khar_analysis.countries import UnknownCountryError
-from khar_analysis.layout_checks import UnknownLayoutError
+from khar_analysis.analysis import bilateral
+from khar_analysis.core import workbooks
+from khar_analysis.core.countries import UnknownCountryError
+from khar_analysis.core.layout_checks import UnknownLayoutError
 
 KEEP = ["Armenia", "Azerbaijan", "India", "Pakistan", "Russian Federation", "Ukraine"]
 #: Without the India-Pakistan gap cells, whose markers would trip the cell check first.

@@ -10,8 +10,10 @@ from collections import Counter
 
 import pytest
 
-from khar_analysis import article, citations, claims
-from khar_analysis.layout_checks import UnknownLayoutError
+from khar_analysis.article import citations
+from khar_analysis.article import text as article
+from khar_analysis.claims import register as claims
+from khar_analysis.core.layout_checks import UnknownLayoutError
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +154,7 @@ def test_claim_support(lay):
 
 
 def test_report_shows_the_resolved_entry(lay, tmp_path):
-    from khar_analysis import report
+    from khar_analysis.build import report
 
     register = claims.load_register(lay)
     rows = [{"claim_id": "ARMS-1", "family": "arms", "verdict": "pending", "observed": "", "claimed": "x",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from khar_analysis import claims
+from khar_analysis.claims import register as claims
 
 
 def _claim(kind: str, value=None, tolerance=None, would_test: str = "x") -> claims.Claim:

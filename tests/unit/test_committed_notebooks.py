@@ -13,8 +13,9 @@ import json
 import nbformat
 import pytest
 
-from khar_analysis import claims, notebooks, pipeline
-from khar_analysis.paths import layout
+from khar_analysis.build import notebooks, pipeline
+from khar_analysis.claims import register as claims
+from khar_analysis.core.paths import layout
 
 NOTEBOOKS = pipeline.discover(layout())
 

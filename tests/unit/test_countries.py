@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from khar_analysis import countries
+from khar_analysis.core import countries
 
 
 def test_source_spellings_map_to_one_code():

@@ -10,8 +10,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from khar_analysis import claims, energy
-from khar_analysis.layout_checks import UnknownLayoutError
+from khar_analysis.analysis import energy
+from khar_analysis.claims import register as claims
+from khar_analysis.core.layout_checks import UnknownLayoutError
 
 EDITIONS = {2019: "Gas - Trade movts - pipeline", 2020: "Gas - Trade movts - pipeline",
             2021: "Gas - Trade movts - pipeline", 2022: "Gas - Trade movts - pipeline",

@@ -12,9 +12,13 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from khar_analysis import article, claims, events, plots, sources
-from khar_analysis.events import When, parse_when
-from khar_analysis.layout_checks import UnknownLayoutError
+from khar_analysis.analysis import events
+from khar_analysis.analysis.events import When, parse_when
+from khar_analysis.article import text as article
+from khar_analysis.claims import register as claims
+from khar_analysis.core import plots
+from khar_analysis.core.layout_checks import UnknownLayoutError
+from khar_analysis.provenance import manifest
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +28,7 @@ def lines():
 
 @pytest.fixture(scope="module")
 def raw_catalogue():
-    return events.read_catalogue(sources.path(events.SOURCE_ID))
+    return events.read_catalogue(manifest.path(events.SOURCE_ID))
 
 
 @pytest.fixture(scope="module")
@@ -378,15 +382,15 @@ def test_waves_claim_and_its_sensitivity(catalogue, register):
     assert list(table.index) == ["primary", "unit"]
 
 
-# --- the manifest record ------------------------------------------------------------------------
+# --- the records record ------------------------------------------------------------------------
 
 def test_catalogue_manifest_record_is_authored_and_pinned(lay):
-    src = sources.load_manifest(lay)[events.SOURCE_ID]
+    src = manifest.load_manifest(lay)[events.SOURCE_ID]
     assert not src.mirrored and set(src.authored) >= {"by", "method", "date"}
     assert src.path == "events/catalogue.csv"
-    assert sources.sha256_file(lay.raw / src.path) == src.sha256
+    assert manifest.sha256_file(lay.raw / src.path) == src.sha256
     assert (lay.raw / src.path).stat().st_size == src.size_bytes
-    assert sources.verify([events.SOURCE_ID], lay=lay, allow_download=False)[events.SOURCE_ID].how == "local"
+    assert manifest.verify([events.SOURCE_ID], lay=lay, allow_download=False)[events.SOURCE_ID].how == "local"
 
 
 def test_a_dyad_without_events_gives_a_zero_series(catalogue):

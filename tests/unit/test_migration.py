@@ -7,8 +7,11 @@ import csv
 import pandas as pd
 import pytest
 
-from khar_analysis import article, claims, migration, workbooks
-from khar_analysis.layout_checks import UnknownLayoutError
+from khar_analysis.analysis import migration
+from khar_analysis.article import text as article
+from khar_analysis.claims import register as claims
+from khar_analysis.core import workbooks
+from khar_analysis.core.layout_checks import UnknownLayoutError
 
 KEEP = ["Armenia", "Azerbaijan", "Kazakhstan", "Russian Federation", "Ukraine"]
 

@@ -8,7 +8,9 @@ from collections import Counter
 import pytest
 import yaml
 
-from khar_analysis import article, claims, numbers
+from khar_analysis.article import numbers
+from khar_analysis.article import text as article
+from khar_analysis.claims import register as claims
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from khar_analysis import claims, pipeline
+from khar_analysis.build import pipeline
+from khar_analysis.claims import register as claims
 
 
 def _nb_with_verdicts(*payloads):
@@ -52,10 +53,12 @@ def test_a_claim_judged_twice_fails(lay):
 def test_notebook_dependencies_follow_imports_transitively(lay):
     book = nbformat.read(lay.notebooks / "01_arms_imports.ipynb", as_version=4)
     mods = pipeline.notebook_imports(book)
-    assert {"arms", "claims", "plots", "sources"} <= mods
-    closure = {p.stem for p in pipeline.library_closure(mods, lay.root / "src" / "khar_analysis")}
-    assert {"countries", "layout_checks", "paths", "atomic", "__init__"} <= closure
-    assert "report" not in closure and "pipeline" not in closure
+    assert {"analysis.arms", "claims.register", "core.plots", "provenance.manifest"} <= mods
+    pkg = lay.root / "src" / "khar_analysis"
+    closure = {p.relative_to(pkg).as_posix() for p in pipeline.library_closure(mods, pkg)}
+    assert {"core/countries.py", "core/layout_checks.py", "core/paths.py", "core/atomic.py", "__init__.py",
+            "analysis/__init__.py"} <= closure
+    assert "build/report.py" not in closure and "build/pipeline.py" not in closure
 
 
 def test_reasons_name_what_changed():
@@ -67,7 +70,7 @@ def test_reasons_name_what_changed():
 
 
 def test_the_floor_runs_exactly_the_notebooks_imports():
-    from khar_analysis import bench
+    from khar_analysis.build import bench
 
     book = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),

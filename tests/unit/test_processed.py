@@ -7,8 +7,8 @@ import shutil
 
 import pandas as pd
 
-from khar_analysis import processed
-from khar_analysis.paths import Layout
+from khar_analysis.core.paths import Layout
+from khar_analysis.provenance import processed
 
 
 def test_cached_table_rebuilds_only_on_change(tmp_path, lay):
@@ -27,7 +27,7 @@ def test_cached_table_rebuilds_only_on_change(tmp_path, lay):
     second = processed.cached_table(*args, params={"k": 1}, code="c1", lay=project)
     assert len(calls) == 1 and first.equals(second)
     meta = json.loads((project.processed / "t__demo.meta.json").read_text(encoding="utf-8"))
-    assert meta["inputs"] == {"article": processed.sources.get("article", project).sha256}
+    assert meta["inputs"] == {"article": processed.manifest.get("article", project).sha256}
     processed.cached_table(*args, params={"k": 2}, code="c1", lay=project)
     processed.cached_table(*args, params={"k": 2}, code="c2", lay=project)
     assert len(calls) == 3

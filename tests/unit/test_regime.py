@@ -8,9 +8,11 @@ import math
 import pandas as pd
 import pytest
 
-from khar_analysis import claims, eiu, freedomhouse, regime, rsf, vdem
-from khar_analysis.index_tables import HIGHER_FREER, LOWER_FREER, TIDY_COLUMNS
-from khar_analysis.layout_checks import UnknownLayoutError
+from khar_analysis.analysis import regime
+from khar_analysis.claims import register as claims
+from khar_analysis.core.layout_checks import UnknownLayoutError
+from khar_analysis.sources import eiu, freedomhouse, rsf, vdem
+from khar_analysis.sources.index_tables import HIGHER_FREER, LOWER_FREER, TIDY_COLUMNS
 
 VDEM_EXTRACT = "vdem_extract_v14_v15_v16"
 VDEM_CSV = "vdem_v15_vdem3_csv"

@@ -7,8 +7,10 @@ import math
 import pandas as pd
 import pytest
 
-from khar_analysis import claims, remittances, workbooks
-from khar_analysis.layout_checks import UnknownLayoutError
+from khar_analysis.analysis import remittances
+from khar_analysis.claims import register as claims
+from khar_analysis.core import workbooks
+from khar_analysis.core.layout_checks import UnknownLayoutError
 
 
 @pytest.fixture(scope="session")

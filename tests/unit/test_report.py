@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 
-from khar_analysis import claims, report
+from khar_analysis.build import report
+from khar_analysis.claims import register as claims
 
 
 def test_data_derived_strings_are_escaped_in_html(tmp_path, lay):

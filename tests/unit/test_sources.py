@@ -1,4 +1,4 @@
-"""The manifest and the verify-or-fetch step: every record valid, and every failure a clear message."""
+"""The records and the verify-or-fetch step: every record valid, and every failure a clear message."""
 
 from __future__ import annotations
 
@@ -8,26 +8,26 @@ from pathlib import Path
 import pytest
 import yaml
 
-from khar_analysis import sources
-from khar_analysis.paths import Layout
+from khar_analysis.core.paths import Layout
+from khar_analysis.provenance import manifest
 
 
 def test_every_manifest_record_is_valid_and_ids_are_unique(lay):
-    manifest = sources.load_manifest(lay)
-    assert "article" in manifest
-    assert len({s.path for s in manifest.values()}) == len(manifest), "two records point at one file"
-    for src in manifest.values():
+    records = manifest.load_manifest(lay)
+    assert "article" in records
+    assert len({s.path for s in records.values()}) == len(records), "two records point at one file"
+    for src in records.values():
         assert src.obtain.get("download_url") or src.obtain.get("query"), src.id
         assert src.mirrored or src.authored, f"{src.id}: a non-mirrored file must say who authored it"
 
 
 def test_every_pin_matches_the_mirror_or_the_committed_file(lay):
     mirror = lay.default_mirror()
-    for src in sources.load_manifest(lay).values():
+    for src in manifest.load_manifest(lay).values():
         where = (mirror / src.path) if src.mirrored else src.local_path(lay)
         if src.mirrored and (mirror is None or not where.exists()):
             pytest.skip("no mirror on this machine")
-        assert sources.sha256_file(where) == src.sha256, src.id
+        assert manifest.sha256_file(where) == src.sha256, src.id
         assert where.stat().st_size == src.size_bytes, src.id
 
 
@@ -36,12 +36,12 @@ def test_manifest_rejects_a_record_missing_its_licence(tmp_path, lay):
     record = yaml.safe_load((project.manifest_dir / "test.yaml").read_text(encoding="utf-8"))
     del record[0]["licence"]
     (project.manifest_dir / "test.yaml").write_text(yaml.safe_dump(record), encoding="utf-8")
-    with pytest.raises(sources.ManifestError, match=r"test.yaml: article: .*'licence' is a required property"):
-        sources.load_manifest(project)
+    with pytest.raises(manifest.ManifestError, match=r"test.yaml: article: .*'licence' is a required property"):
+        manifest.load_manifest(project)
 
 
 def _project(tmp_path: Path, lay: Layout, ids: list[str]) -> Layout:
-    """A throwaway project with a manifest holding only ``ids`` (same records as the real one)."""
+    """A throwaway project with a records holding only ``ids`` (same records as the real one)."""
     root = tmp_path / "project"
     (root / "data" / "raw" / "manifest").mkdir(parents=True)
     shutil.copy(lay.root / "pyproject.toml", root / "pyproject.toml")
@@ -57,7 +57,7 @@ def sipri_project(tmp_path, lay, raw):
     """A project pinning one SIPRI file, and a private mirror holding a good copy of it."""
     sid = "sipri_tiv_imports_2024-10-13"
     project = _project(tmp_path, lay, [sid])
-    src = sources.load_manifest(project)[sid]
+    src = manifest.load_manifest(project)[sid]
     mirror = tmp_path / "mirror"
     (mirror / src.path).parent.mkdir(parents=True)
     shutil.copy(raw(sid), mirror / src.path)
@@ -66,9 +66,9 @@ def sipri_project(tmp_path, lay, raw):
 
 def test_verify_copies_a_good_mirror_file_and_then_uses_the_local_copy(sipri_project):
     project, mirror, src = sipri_project
-    first = sources.verify(lay=project, mirror=mirror, allow_download=False)
+    first = manifest.verify(lay=project, mirror=mirror, allow_download=False)
     assert first[src.id].how == "mirror"
-    second = sources.verify(lay=project, mirror=mirror, allow_download=False)
+    second = manifest.verify(lay=project, mirror=mirror, allow_download=False)
     assert second[src.id].how == "local"
 
 
@@ -78,19 +78,19 @@ def test_a_one_byte_change_in_the_mirror_stops_with_id_file_and_both_hashes(sipr
     data = bytearray(bad.read_bytes())
     data[-5] ^= 0x01
     bad.write_bytes(bytes(data))
-    with pytest.raises(sources.DataVerificationError) as err:
-        sources.verify(lay=project, mirror=mirror, allow_download=False)
+    with pytest.raises(manifest.DataVerificationError) as err:
+        manifest.verify(lay=project, mirror=mirror, allow_download=False)
     msg = str(err.value)
     assert src.id in msg and Path(src.path).name in msg
-    assert f"expected {src.sha256}" in msg and f"found {sources.sha256_file(bad)}" in msg
+    assert f"expected {src.sha256}" in msg and f"found {manifest.sha256_file(bad)}" in msg
     assert "armstransfers.sipri.org" in msg, "the message says where to obtain the file"
     assert not src.local_path(project).exists(), "a corrupted mirror copy must not be copied in"
 
 
 def test_a_missing_file_names_the_source_and_where_to_get_it(sipri_project, tmp_path):
     project, _, src = sipri_project
-    with pytest.raises(sources.DataVerificationError) as err:
-        sources.verify(lay=project, mirror=tmp_path / "empty", allow_download=False)
+    with pytest.raises(manifest.DataVerificationError) as err:
+        manifest.verify(lay=project, mirror=tmp_path / "empty", allow_download=False)
     assert f"{src.id}: data/raw/{src.path} is missing (expected sha256 {src.sha256}" in str(err.value)
 
 
@@ -99,9 +99,9 @@ def test_a_truncated_local_copy_is_replaced_by_the_verified_mirror_copy(sipri_pr
     local = src.local_path(project)
     local.parent.mkdir(parents=True)
     local.write_bytes((mirror / src.path).read_bytes()[:100])
-    got = sources.verify(lay=project, mirror=mirror, allow_download=False)
+    got = manifest.verify(lay=project, mirror=mirror, allow_download=False)
     assert got[src.id].how == "mirror"
-    assert sources.sha256_file(local) == src.sha256
+    assert manifest.sha256_file(local) == src.sha256
 
 
 def test_an_unreadable_mirror_file_is_reported(sipri_project):
@@ -109,23 +109,23 @@ def test_an_unreadable_mirror_file_is_reported(sipri_project):
     target = mirror / src.path
     target.unlink()
     target.mkdir()  # a folder where a file should be: unreadable, even for root
-    with pytest.raises(sources.DataVerificationError, match=rf"{src.id}: mirror file .* is unreadable"):
-        sources.verify(lay=project, mirror=mirror, allow_download=False)
+    with pytest.raises(manifest.DataVerificationError, match=rf"{src.id}: mirror file .* is unreadable"):
+        manifest.verify(lay=project, mirror=mirror, allow_download=False)
 
 
 def test_path_refuses_a_local_copy_edited_after_verification(sipri_project):
     project, mirror, src = sipri_project
-    sources.verify(lay=project, mirror=mirror, allow_download=False)
+    manifest.verify(lay=project, mirror=mirror, allow_download=False)
     local = src.local_path(project)
     local.write_bytes(local.read_bytes() + b"\n")
-    with pytest.raises(sources.DataVerificationError, match="expected sha256"):
-        sources.path(src.id, project)
+    with pytest.raises(manifest.DataVerificationError, match="expected sha256"):
+        manifest.path(src.id, project)
 
 
 def test_unknown_source_ids_are_rejected(sipri_project):
     project, mirror, _ = sipri_project
-    with pytest.raises(sources.DataVerificationError, match="unknown source id"):
-        sources.verify(["no-such-source"], lay=project, mirror=mirror)
+    with pytest.raises(manifest.DataVerificationError, match="unknown source id"):
+        manifest.verify(["no-such-source"], lay=project, mirror=mirror)
 
 
 @pytest.fixture
@@ -161,9 +161,9 @@ def test_a_file_missing_from_the_mirror_is_downloaded_and_verified(sipri_project
     folder, base = served
     (folder / "tiv.csv").write_bytes((mirror / src.path).read_bytes())
     _with_download_url(project, src.id, f"{base}/tiv.csv")
-    got = sources.verify(lay=project, mirror=tmp_path / "no-mirror")
+    got = manifest.verify(lay=project, mirror=tmp_path / "no-mirror")
     assert got[src.id].how == "download"
-    assert sources.sha256_file(src.local_path(project)) == src.sha256
+    assert manifest.sha256_file(src.local_path(project)) == src.sha256
 
 
 def test_a_download_with_the_wrong_hash_is_refused_and_not_kept(sipri_project, served, tmp_path):
@@ -171,22 +171,22 @@ def test_a_download_with_the_wrong_hash_is_refused_and_not_kept(sipri_project, s
     folder, base = served
     (folder / "tiv.csv").write_bytes((mirror / src.path).read_bytes() + b"\n")
     _with_download_url(project, src.id, f"{base}/tiv.csv")
-    with pytest.raises(sources.DataVerificationError) as err:
-        sources.verify(lay=project, mirror=tmp_path / "no-mirror")
+    with pytest.raises(manifest.DataVerificationError) as err:
+        manifest.verify(lay=project, mirror=tmp_path / "no-mirror")
     assert f"download from {base}/tiv.csv failed" in str(err.value) and src.id in str(err.value)
     assert not src.local_path(project).exists()
 
 
 def test_rehash_repins_only_the_authored_record(tmp_path, lay):
     project = _project(tmp_path, lay, ["event_catalogue", "sipri_tiv_imports_2024-10-13"])
-    src = sources.get("event_catalogue", project)
+    src = manifest.get("event_catalogue", project)
     local = src.local_path(project)
     local.parent.mkdir(parents=True)
     local.write_bytes(src.local_path(lay).read_bytes() + b"\n")
-    before = sources.get("sipri_tiv_imports_2024-10-13", project)
-    digest, size = sources.rehash("event_catalogue", project)
-    assert (digest, size) == (sources.sha256_file(local), local.stat().st_size)
-    assert sources.get("event_catalogue", project).sha256 == digest
-    assert sources.get("sipri_tiv_imports_2024-10-13", project) == before
-    with pytest.raises(sources.ManifestError, match="never rewritten"):
-        sources.rehash("sipri_tiv_imports_2024-10-13", project)
+    before = manifest.get("sipri_tiv_imports_2024-10-13", project)
+    digest, size = manifest.rehash("event_catalogue", project)
+    assert (digest, size) == (manifest.sha256_file(local), local.stat().st_size)
+    assert manifest.get("event_catalogue", project).sha256 == digest
+    assert manifest.get("sipri_tiv_imports_2024-10-13", project) == before
+    with pytest.raises(manifest.ManifestError, match="never rewritten"):
+        manifest.rehash("sipri_tiv_imports_2024-10-13", project)

@@ -7,9 +7,10 @@ import csv
 import pandas as pd
 import pytest
 
-from khar_analysis import claims, trade
-from khar_analysis.countries import UnknownCountryError
-from khar_analysis.layout_checks import UnknownLayoutError
+from khar_analysis.analysis import trade
+from khar_analysis.claims import register as claims
+from khar_analysis.core.countries import UnknownCountryError
+from khar_analysis.core.layout_checks import UnknownLayoutError
 
 AZE = "wits_trade_summary_aze"
 PARTNERS = {"...", "World", "Russian Federation", "Turkey", "Germany", "Italy"}

@@ -1,0 +1,276 @@
+"""The article as data: its lines, its structure, the dates its prose states, and quotes by location.
+
+The article is a pinned raw file (records id ``article``); the project never stores its sentences.
+Quotes are cut from the file at build time by line number and anchor words, into outputs that are
+not committed.
+
+Layout of the file (checked by :func:`structure`, which fails loudly on anything else)
+------------------------------------------------------------------------------------
+- one paragraph per line, blank lines between; line 1 is the dateline, then the title (repeated once
+  on the web page the copy was saved from);
+- section headings are short lines without closing punctuation; exactly one of them names the
+  source list (``Источники``), which runs to the end of the file and is followed by page furniture
+  (a newsletter box) that :mod:`khar_analysis.article.citations` separates from the entries.
+
+Dates in the prose (:func:`dates`) are Russian: ``22 февраля 2022 года``, ``в декабре 2024 года``,
+``январь 2026 года``, ``2011–2020 годов``, ``в 2024 году``. The source list writes months in
+Azerbaijani (``yanvar 2026``); :data:`MONTHS` knows Russian, Azerbaijani, Turkish and English names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from khar_analysis.core.layout_checks import expect_true
+from khar_analysis.core.paths import Layout
+from khar_analysis.provenance import manifest
+
+SOURCE_ID = "article"
+_SENTENCE_END = re.compile(r"(?<=[.!?…»)])\s+(?=[«(A-ZА-ЯЁ0-9])")
+#: Headings that open the source list.
+REFERENCE_HEADINGS = ("Источники", "Литература", "Список литературы", "References", "Sources")
+
+#: Month names by number: (Russian stem, Azerbaijani, Turkish, English, English abbreviation).
+MONTHS: dict[int, tuple[str, ...]] = {
+    1: ("январ", "yanvar", "ocak", "january", "jan"),
+    2: ("феврал", "fevral", "şubat", "february", "feb"),
+    3: ("март", "mart", "mart", "march", "mar"),
+    4: ("апрел", "aprel", "nisan", "april", "apr"),
+    5: ("ма", "may", "mayıs", "may", "may"),
+    6: ("июн", "iyun", "haziran", "june", "jun"),
+    7: ("июл", "iyul", "temmuz", "july", "jul"),
+    8: ("август", "avqust", "ağustos", "august", "aug"),
+    9: ("сентябр", "sentyabr", "eylül", "september", "sep"),
+    10: ("октябр", "oktyabr", "ekim", "october", "oct"),
+    11: ("ноябр", "noyabr", "kasım", "november", "nov"),
+    12: ("декабр", "dekabr", "aralık", "december", "dec"),
+}
+# Russian month words: stem + case ending (январь/января/январе, май/мая/мае, март/марта/марте).
+_RU_MONTH = (r"(?:январ[ьяе]|феврал[ьяе]|март[ае]?|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|август[ае]?"
+             r"|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])")
+_YEAR = r"(?:1[89]|20)\d{2}"
+_DATE = re.compile(
+    rf"(?<![\w-])(?:(?P<day>[0-3]?\d)\s+)?(?:(?P<month>{_RU_MONTH})\s+)?(?P<year>{_YEAR})"
+    rf"(?:\s*[–—-]\s*(?P<year_end>{_YEAR}))?(?P<suffix>[a-z](?!\w))?"
+    r"(?:\s+(?P<word>год(?:а|у|ом|ов|ах|ы)?|гг?\.))?(?!\w)",
+    re.IGNORECASE,
+)
+
+
+class AnchorError(LookupError):
+    """The anchor words of a claim are not on the line the register gives."""
+
+
+@cache
+def _lines(path: Path) -> tuple[str, ...]:
+    return tuple(path.read_text(encoding="utf-8").splitlines())
+
+
+def lines(lay: Layout | None = None) -> tuple[str, ...]:
+    """The article's lines (line 1 is index 0), read from the verified pinned file."""
+    return _lines(manifest.path(SOURCE_ID, lay))
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences (after ., !, ?, … or a closing quote/bracket before a capital)."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` character offsets of the sentences :func:`sentences` finds in ``text``."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def quote(line: int, anchors: list[str], lay: Layout | None = None) -> str:
+    """The sentence on ``line`` that contains the first anchor (all anchors must be on the line)."""
+    all_lines = lines(lay)
+    if not 1 <= line <= len(all_lines):
+        raise AnchorError(f"line {line} is outside the article (1..{len(all_lines)})")
+    text = all_lines[line - 1]
+    missing = [a for a in anchors if a.casefold() not in text.casefold()]
+    if missing:
+        raise AnchorError(f"anchor words {missing} are not on article line {line}")
+    if not anchors:
+        return text
+    for sentence in sentences(text):
+        if anchors[0].casefold() in sentence.casefold():
+            return sentence
+    return text
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+def month_number(word: str) -> int | None:
+    """The month a word names (Russian in any case, Azerbaijani, Turkish, English), else ``None``.
+
+    >>> month_number("января"), month_number("yanvar"), month_number("Dec"), month_number("войны")
+    (1, 1, 12, None)
+    """
+    w = word.casefold().strip(".")
+    if not w.isalpha():
+        return None
+    if re.fullmatch(_RU_MONTH, w):
+        return next(n for n, names in MONTHS.items() if w.startswith(names[0]))
+    for n, names in MONTHS.items():
+        if w in names[1:]:
+            return n
+    return None
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date the prose states: a year, a month of a year, a day, or a range of years.
+
+    ``start``/``end`` are character offsets in the paragraph; ``text`` is the matched token
+    (e.g. ``декабре 2024 года``); ``year_end`` is set for ranges (``2011–2020``).
+    """
+
+    start: int
+    end: int
+    text: str
+    year: int
+    month: int | None = None
+    day: int | None = None
+    year_end: int | None = None
+    suffix: str = ""
+
+    @property
+    def precision(self) -> str:
+        return "range" if self.year_end else "day" if self.day else "month" if self.month else "year"
+
+    def iso(self) -> str:
+        """``2024``, ``2024-12``, ``2022-02-22`` or ``2011/2020``."""
+        if self.year_end:
+            return f"{self.year}/{self.year_end}"
+        return "-".join([str(self.year)] + [f"{p:02d}" for p in (self.month, self.day) if p])
+
+
+def dates(text: str) -> list[DateMention]:
+    """Every date expression in ``text`` (Russian prose), in order.
+
+    A day needs a month (``22 февраля 2022``); a bare number before a year is not a day.
+
+    >>> [d.iso() for d in dates("за 22 февраля 2022 года, в декабре 2024 года и в 2011–2020 годах")]
+    ['2022-02-22', '2024-12', '2011/2020']
+    """
+    out = []
+    for m in _DATE.finditer(text):
+        start, day = m.start(), m.group("day")
+        month = month_number(m.group("month")) if m.group("month") else None
+        if day and not month:  # "38 2024" is not a date: restart at the year
+            start, day = m.start("year"), None
+        out.append(DateMention(
+            start=start, end=m.end(), text=text[start:m.end()], year=int(m.group("year")), month=month,
+            day=int(day) if day else None, year_end=int(m.group("year_end")) if m.group("year_end") else None,
+            suffix=(m.group("suffix") or "").lower(),
+        ))
+    return out
+
+
+# --- structure -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Section:
+    """A section: its heading line and the range of lines after it (``first``..``last``, inclusive)."""
+
+    title: str
+    line: int
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A non-empty prose line of a body section."""
+
+    line: int
+    section: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Where the dateline, title, body sections and source list are."""
+
+    dateline: int | None
+    title_lines: tuple[int, ...]
+    sections: tuple[Section, ...]
+    references: Section
+    paragraphs: tuple[Paragraph, ...]
+
+
+def _is_heading(text: str) -> bool:
+    t = text.strip()
+    return bool(t) and len(t.split()) <= 14 and not re.search(r"[.!?…:;,]$", t) and not t[0].isdigit()
+
+
+def structure(all_lines: tuple[str, ...] | list[str], name: str = "article") -> Structure:
+    """Split the article's lines into dateline, title, body sections and the source list.
+
+    A heading is a short line without closing punctuation that does not start with a digit. The first
+    heading is the title (identical repeats of it are title repeats); the others open sections, and
+    the one named in :data:`REFERENCE_HEADINGS` opens the source list, which runs to the end.
+    Raises :class:`~khar_analysis.core.layout_checks.UnknownLayoutError` when there is no title, no body
+    section, or not exactly one source-list heading.
+    """
+    n = len(all_lines)
+    dateline = 1 if n and dates(all_lines[0]) and all_lines[0].strip()[0].isdigit() else None
+    headings: list[int] = []
+    for i, text in enumerate(all_lines, start=1):
+        if i == dateline:
+            continue
+        if text.strip() in REFERENCE_HEADINGS:
+            headings.append(i)
+            break  # nothing after the source list's heading is a section
+        if _is_heading(text):
+            headings.append(i)
+    ref = [i for i in headings if all_lines[i - 1].strip() in REFERENCE_HEADINGS]
+    expect_true(name, len(ref) == 1, f"expected one source-list heading {REFERENCE_HEADINGS}, found {len(ref)}")
+    expect_true(name, len(headings) >= 3, f"expected a title and body sections, found {len(headings)} heading(s)")
+    title = all_lines[headings[0] - 1].strip()
+    title_lines = tuple(i for i in headings if all_lines[i - 1].strip() == title)
+    opening = [i for i in headings if i not in title_lines]
+    sections = []
+    for k, i in enumerate(opening):
+        last = (opening[k + 1] - 1) if k + 1 < len(opening) else n
+        sections.append(Section(all_lines[i - 1].strip(), i, i + 1, last))
+    body = tuple(s for s in sections if s.line != ref[0])
+    expect_true(name, bool(body), "no body section before the source list")
+    paragraphs = tuple(
+        Paragraph(i, s.title, all_lines[i - 1].strip())
+        for s in body for i in range(s.first, s.last + 1) if all_lines[i - 1].strip()
+    )
+    return Structure(dateline, title_lines, body, next(s for s in sections if s.line == ref[0]), paragraphs)
+
+
+def over_paragraphs(all_lines, find, name: str = "article") -> list:
+    """``find(text, line)`` applied to every body paragraph, the results joined in reading order."""
+    return [hit for p in structure(all_lines, name).paragraphs for hit in find(p.text, p.line)]
+
+
+def outline(st: Structure, words: int = 4):
+    """The structure as a table: part, heading line, line range, prose paragraphs.
+
+    Headings are cut to their first ``words`` words (the project shows the article only by location).
+    """
+    import pandas as pd
+
+    def short(title: str) -> str:
+        cut = title.split()
+        return " ".join(cut[:words]) + (" …" if len(cut) > words else "")
+
+    rows = [{"part": "dateline", "heading_line": st.dateline, "lines": str(st.dateline), "paragraphs": 0},
+            {"part": "title", "heading_line": st.title_lines[0],
+             "lines": ", ".join(map(str, st.title_lines)), "paragraphs": 0}]
+    for s in (*st.sections, st.references):
+        n = sum(p.section == s.title and s.first <= p.line <= s.last for p in st.paragraphs)
+        rows.append({"part": short(s.title), "heading_line": s.line, "lines": f"{s.first}-{s.last}", "paragraphs": n})
+    return pd.DataFrame(rows).astype({"heading_line": "Int64"})

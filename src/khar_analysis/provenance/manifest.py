@@ -1,0 +1,360 @@
+"""The source manifest and the one verify-or-fetch step.
+
+Every raw input is pinned by sha256 in ``data/raw/manifest/*.yaml`` (one record per file, validated
+against :data:`MANIFEST_SCHEMA`). :func:`verify` makes each file present in ``data/raw/`` with the
+pinned hash: a local copy with the right hash is used; otherwise the file is copied from the mirror
+folder (``KHAR_DATA_MIRROR``, ``--mirror``, or ``../shared/data``) or downloaded from its URL with
+pooch. Any missing, corrupted or unreadable file stops the build before a notebook runs, with one
+message per file naming the source id, the file, expected vs actual sha256 and where to obtain it.
+Raw files are never edited: a copy is replaced only by a verified copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from khar_analysis.core.atomic import atomic_path, write_text
+from khar_analysis.core.paths import Layout
+from khar_analysis.core.paths import layout as default_layout
+from khar_analysis.core.records import load_records, memo_by_files
+
+SHA256_PATTERN = "^[0-9a-f]{64}$"
+
+MANIFEST_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "khar-analysis source manifest record",
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "id", "group", "publisher", "title", "landing_url", "obtain", "release",
+        "licence", "redistribution", "sha256", "size_bytes", "path", "format", "claims",
+    ],
+    "properties": {
+        "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]*$"},
+        "group": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+        "publisher": {"type": "string", "minLength": 2},
+        "title": {"type": "string", "minLength": 5},
+        "landing_url": {"type": "string", "pattern": "^https?://"},
+        "obtain": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "download_url": {"type": "string", "pattern": "^https?://"},
+                "query": {"type": "string", "minLength": 10},
+                "via": {"type": "string"},
+            },
+            "anyOf": [{"required": ["download_url"]}, {"required": ["query"]}],
+        },
+        "release": {"type": "string", "minLength": 4},
+        "data_generated": {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+        "licence": {"type": "string", "minLength": 3},
+        "redistribution": {"type": "string", "minLength": 3},
+        "sha256": {"type": "string", "pattern": SHA256_PATTERN},
+        "size_bytes": {"type": "integer", "minimum": 1},
+        "path": {"type": "string", "pattern": r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$", "not": {"pattern": r"\.\."}},
+        "mirrored": {"type": "boolean"},
+        "authored": {
+            "type": "object",
+            "required": ["by", "method", "date"],
+            "properties": {"by": {"type": "string"}, "method": {"type": "string"}, "date": {"type": "string"}},
+        },
+        "format": {
+            "type": "object",
+            "required": ["type"],
+            "properties": {
+                "type": {"enum": ["csv", "xlsx", "xls", "json", "rda", "txt"]},
+                "encoding": {"type": "string"},
+                "notes": {"type": "string"},
+            },
+        },
+        "claims": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]+-[0-9A-Z]+$"}},
+        "notes": {"type": "string"},
+    },
+}
+
+
+class ManifestError(ValueError):
+    """A manifest record does not follow the schema."""
+
+
+class UnknownSourceError(KeyError):
+    """A source id that the manifest does not hold."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; keep it readable
+        return str(self.args[0])
+
+
+def get(source_id: str, lay: Layout | None = None) -> Source:
+    """The manifest record of ``source_id``; raises :class:`UnknownSourceError` naming the known ids."""
+    manifest = load_manifest(lay)
+    if source_id not in manifest:
+        raise UnknownSourceError(f"unknown source id {source_id!r}; known: {', '.join(manifest)}")
+    return manifest[source_id]
+
+
+class DataVerificationError(RuntimeError):
+    """One or more raw files are missing, corrupted or unreadable. The message lists each."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(
+            f"raw data verification failed for {len(problems)} file(s); nothing was built:\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+@dataclass(frozen=True)
+class Source:
+    """One pinned raw file. ``path`` is relative to ``data/raw/`` and to the mirror folder."""
+
+    id: str
+    group: str
+    publisher: str
+    title: str
+    landing_url: str
+    obtain: dict[str, str]
+    release: str
+    licence: str
+    redistribution: str
+    sha256: str
+    size_bytes: int
+    path: str
+    format: dict[str, str]
+    claims: list[str]
+    data_generated: str = ""
+    mirrored: bool = True
+    authored: dict[str, str] = field(default_factory=dict)
+    notes: str = ""
+
+    def local_path(self, lay: Layout) -> Path:
+        return lay.raw / self.path
+
+    def where_to_obtain(self) -> str:
+        """One line telling a user where to get this file."""
+        parts = []
+        if self.authored:
+            return f"it is authored by the project and committed at data/raw/{self.path}; restore it with git"
+        if self.obtain.get("download_url"):
+            parts.append(f"download {self.obtain['download_url']}")
+        if self.obtain.get("query"):
+            parts.append(f"at {self.landing_url}: {self.obtain['query']}")
+        parts.append(f"or copy it from a mirror folder as <mirror>/{self.path} (see PROVENANCE.md there)")
+        return "; ".join(parts)
+
+
+def load_manifest(lay: Layout | None = None) -> dict[str, Source]:
+    """Read and validate every ``data/raw/manifest/*.yaml``; return the sources by id (sorted)."""
+    lay = lay or default_layout()
+    files = sorted(lay.manifest_dir.glob("*.yaml"))
+    if not files:
+        raise ManifestError(f"no manifest files in {lay.rel(lay.manifest_dir)}/ (expected *.yaml)")
+    return dict(memo_by_files("manifest", files, lambda: _parse_manifest(lay, files)))
+
+
+def _parse_manifest(lay: Layout, files: list[Path]) -> dict[str, Source]:
+    records = load_records(files, MANIFEST_SCHEMA, ManifestError, lay.rel, "source")
+    return dict(sorted((rec["id"], Source(**rec)) for _, rec in records))
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    """The hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _hash_or_problem(path: Path) -> tuple[str | None, str | None]:
+    try:
+        return sha256_file(path), None
+    except OSError as exc:
+        return None, f"unreadable ({exc.strerror or exc})"
+
+
+@dataclass
+class Fetched:
+    """Where a verified file is and how it got there (``local``, ``mirror`` or ``download``)."""
+
+    source: Source
+    path: Path
+    how: str
+
+
+def _download(src: Source, target: Path) -> None:
+    import pooch  # imported lazily: only needed when a file must come from the publisher
+
+    pooch.get_logger().setLevel("WARNING")  # our own messages name the source; pooch's would name temp files
+
+    url = src.obtain["download_url"]
+    with atomic_path(target) as tmp:
+        pooch.retrieve(
+            url,
+            known_hash=f"sha256:{src.sha256}",
+            fname=tmp.name,
+            path=tmp.parent,
+            progressbar=False,
+            downloader=pooch.HTTPDownloader(timeout=60, progressbar=False),
+        )
+
+
+def verify(
+    ids: list[str] | None = None,
+    lay: Layout | None = None,
+    mirror: Path | None = None,
+    allow_download: bool = True,
+) -> dict[str, Fetched]:
+    """Make every selected source present in ``data/raw/`` with its pinned sha256.
+
+    A local copy with the right hash is used. A mirror copy is always checked when the mirror has
+    the file: a corrupted mirror stops the build even if a good local copy exists, because the mirror
+    is shared and its corruption must not go unnoticed. Raises :class:`DataVerificationError` listing
+    every problem; nothing is overwritten except by a copy whose hash matches the pin.
+    """
+    lay = lay or default_layout()
+    manifest = load_manifest(lay)
+    mirror = mirror if mirror is not None else lay.default_mirror()
+    wanted = ids if ids is not None else list(manifest)
+    unknown = [i for i in wanted if i not in manifest]
+    if unknown:
+        raise DataVerificationError([f"unknown source id(s) {unknown}; known: {', '.join(manifest)}"])
+    done: dict[str, Fetched] = {}
+    problems: list[str] = []
+    for sid in wanted:
+        src = manifest[sid]
+        local = src.local_path(lay)
+        shown = f"data/raw/{src.path}"
+        local_hash, local_problem = (None, None)
+        if local.exists():
+            local_hash, local_problem = _hash_or_problem(local)
+        mirror_file = (mirror / src.path) if (mirror and src.mirrored) else None
+        mirror_hash, mirror_problem = (None, None)
+        if mirror_file is not None and mirror_file.exists():
+            mirror_hash, mirror_problem = _hash_or_problem(mirror_file)
+            if mirror_problem is None and mirror_hash != src.sha256:
+                problems.append(
+                    f"{sid}: mirror file {mirror_file.name} ({src.path} in the mirror) has the wrong sha256: "
+                    f"expected {src.sha256}, found {mirror_hash} (size {mirror_file.stat().st_size} B, "
+                    f"expected {src.size_bytes} B). Obtain a good copy: {src.where_to_obtain()}"
+                )
+                continue
+            if mirror_problem:
+                problems.append(f"{sid}: mirror file {src.path} is {mirror_problem}. {src.where_to_obtain()}")
+                continue
+        if local_hash == src.sha256:
+            done[sid] = Fetched(src, local, "local")
+            continue
+        if not src.mirrored:
+            state = local_problem or ("missing" if not local.exists() else f"sha256 {local_hash}")
+            problems.append(
+                f"{sid}: {shown} does not match its pin: expected sha256 {src.sha256}, found {state}. "
+                f"If the change is deliberate, update sha256 and size_bytes in data/raw/manifest "
+                f"(`khar manifest --rehash {sid}`); else {src.where_to_obtain()}"
+            )
+            continue
+        if mirror_hash == src.sha256:
+            with atomic_path(local) as tmp:
+                shutil.copyfile(mirror_file, tmp)
+            done[sid] = Fetched(src, local, "mirror")
+            continue
+        if allow_download and src.obtain.get("download_url"):
+            try:
+                _download(src, local)
+                done[sid] = Fetched(src, local, "download")
+                continue
+            except Exception as exc:
+                reason = f"download from {src.obtain['download_url']} failed ({type(exc).__name__}: {exc})"
+        else:
+            reason = "no download URL (the publisher serves it through a query)"
+        if local.exists():
+            found = local_problem or f"sha256 {local_hash}"
+            state = f"{shown} has the wrong content: expected sha256 {src.sha256}, found {found}"
+        else:
+            state = f"{shown} is missing (expected sha256 {src.sha256}, {src.size_bytes} B)"
+        where = f"mirror {'has no copy' if mirror else 'is not set'}"
+        problems.append(f"{sid}: {state}; {where}; {reason}. Obtain it: {src.where_to_obtain()}")
+    if problems:
+        raise DataVerificationError(problems)
+    return done
+
+
+_VERIFIED: dict[tuple[str, int, int], str] = {}
+
+
+def path(source_id: str, lay: Layout | None = None) -> Path:
+    """The local path of a verified source, checking its sha256 (memoised on size and mtime).
+
+    Library loaders call this, so a notebook can only read pinned bytes.
+    """
+    lay = lay or default_layout()
+    src = get(source_id, lay)
+    local = src.local_path(lay)
+    if not local.exists():
+        raise DataVerificationError([f"{source_id}: data/raw/{src.path} is missing; run `khar fetch` (or make data)"])
+    st = local.stat()
+    key = (str(local), st.st_size, st.st_mtime_ns)
+    if _VERIFIED.get(key) != src.sha256:
+        actual = sha256_file(local)
+        if actual != src.sha256:
+            raise DataVerificationError(
+                [f"{source_id}: data/raw/{src.path}: expected sha256 {src.sha256}, found {actual}; run `khar fetch`"]
+            )
+        _VERIFIED[key] = actual
+    return local
+
+
+def provenance_rows(ids: list[str], lay: Layout | None = None) -> list[dict[str, str]]:
+    """One row per source for a notebook's or the report's provenance table."""
+    rows = []
+    for sid in ids:
+        src = get(sid, lay)
+        rows.append(
+            {
+                "source": sid,
+                "publisher": src.publisher,
+                "release": src.release,
+                "data_generated": src.data_generated,
+                "file": src.path,
+                "sha256": src.sha256[:12],
+                "licence": src.licence,
+            }
+        )
+    return rows
+
+
+def provenance_table(ids: list[str], lay: Layout | None = None):
+    """:func:`provenance_rows` as a pandas DataFrame indexed by source id."""
+    import pandas as pd
+
+    return pd.DataFrame(provenance_rows(ids, lay)).set_index("source")
+
+
+def rehash(source_id: str, lay: Layout | None = None) -> tuple[str, int]:
+    """Recompute sha256 and size of an *authored* source and write them into its manifest file."""
+    lay = lay or default_layout()
+    src = load_manifest(lay)[source_id]
+    if src.mirrored:
+        raise ManifestError(f"{source_id} is a mirrored publisher file; its pin is never rewritten")
+    local = src.local_path(lay)
+    digest, size = sha256_file(local), local.stat().st_size
+    id_line = re.compile(rf"^(?:- |  )id: {re.escape(source_id)}$", re.MULTILINE)
+    for file in sorted(lay.manifest_dir.glob("*.yaml")):
+        text = file.read_text(encoding="utf-8")
+        hit = id_line.search(text)
+        if hit is None:
+            continue
+        # Only this record's block (from its "- " line to the next one) is rewritten: another record may
+        # share a size.
+        items = [m.start() for m in re.finditer(r"^- ", text, re.MULTILINE)]
+        start = max(i for i in items if i <= hit.start())
+        end = min((i for i in items if i > hit.start()), default=len(text))
+        block = text[start:end].replace(src.sha256, digest)
+        block = block.replace(f"size_bytes: {src.size_bytes}\n", f"size_bytes: {size}\n")
+        write_text(file, text[:start] + block + text[end:])
+        return digest, size
+    raise ManifestError(f"{source_id}: record not found in data/raw/manifest/")
