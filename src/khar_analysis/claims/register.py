@@ -324,6 +324,21 @@ class ClaimCard:
         return self._repr_markdown_()
 
 
+def claimed_value(claim_id: str, lay: Layout | None = None) -> Any:
+    """The claimed value of ``claim_id`` as the register holds it (``claimed.value``).
+
+    The one accessor notebooks use for any number, code list or date the register holds, so that
+    no notebook types a registered value again.
+    """
+    register = load_register(lay)
+    if claim_id not in register:
+        raise RegisterError(f"unregistered claim {claim_id!r}")
+    claimed = register[claim_id].claimed
+    if "value" not in claimed:
+        raise RegisterError(f"{claim_id}: the register holds no claimed.value (it has {sorted(claimed)})")
+    return claimed["value"]
+
+
 def describe(claim_id: str, lay: Layout | None = None) -> ClaimCard:
     """The register entry of ``claim_id`` for display (the quote itself appears only in the report)."""
     register = load_register(lay)

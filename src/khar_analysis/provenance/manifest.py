@@ -68,6 +68,8 @@ MANIFEST_SCHEMA: dict[str, Any] = {
             "required": ["type"],
             "properties": {
                 "type": {"enum": ["csv", "xlsx", "xls", "json", "rda", "txt"]},
+                # the loader that reads the file, a key of khar_analysis.sources.registry.LOADERS
+                "loader": {"type": "string", "pattern": "^[a-z0-9_]+$"},
                 "encoding": {"type": "string"},
                 "notes": {"type": "string"},
             },
