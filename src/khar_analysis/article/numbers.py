@@ -5,7 +5,7 @@ not inside in-text citations, whose dates the citation audit checks). The annota
 ``data/claims/coverage/numbers.yaml`` says, for each ``(line, token)``, which registered claim covers
 it (``claim``) or why it is not an empirical claim (``not_empirical``). :func:`coverage` joins the
 two; a number the file does not account for, or an annotation that matches no number, is reported
-(and fails ``tests/unit/test_numbers.py``).
+(and fails ``tests/article/test_numbers.py``).
 
 What counts as a number (kinds)
 -------------------------------
