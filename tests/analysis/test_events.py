@@ -382,7 +382,7 @@ def test_waves_claim_and_its_sensitivity(catalogue, register):
     assert list(table.index) == ["primary", "unit"]
 
 
-# --- the records record ------------------------------------------------------------------------
+# --- the manifest record -----------------------------------------------------------------------
 
 def test_catalogue_manifest_record_is_authored_and_pinned(lay):
     src = manifest.load_manifest(lay)[events.SOURCE_ID]

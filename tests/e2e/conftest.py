@@ -1,4 +1,4 @@
-"""A throwaway copy of the project (records, register, one notebook) for whole-build tests.
+"""A throwaway copy of the project (manifest, register, one notebook) for whole-build tests.
 
 Builds run in the copy, never in the checkout, so a test can corrupt data, break a notebook or
 interrupt a build without touching the real report. The copy's mirror is a private copy of the

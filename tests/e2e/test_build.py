@@ -144,7 +144,7 @@ def test_a_killed_build_leaves_the_report_intact_and_the_next_build_recovers(bui
 
 
 def _repin(lay, mirror, source_id, edit):
-    """Simulate a new publisher file: edit the mirror copy and pin the records to its new sha256."""
+    """Simulate a new publisher file: edit the mirror copy and pin the manifest to its new sha256."""
     src = manifest.get(source_id, lay)
     target = mirror / src.path
     target.write_bytes(edit(target.read_bytes()))

@@ -1,4 +1,4 @@
-"""The records and the verify-or-fetch step: every record valid, and every failure a clear message."""
+"""The manifest and the verify-or-fetch step: every record valid, and every failure a clear message."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_manifest_rejects_a_record_missing_its_licence(tmp_path, lay):
 
 
 def _project(tmp_path: Path, lay: Layout, ids: list[str]) -> Layout:
-    """A throwaway project with a records holding only ``ids`` (same records as the real one)."""
+    """A throwaway project with a manifest holding only ``ids`` (same records as the real one)."""
     root = tmp_path / "project"
     (root / "data" / "raw" / "manifest").mkdir(parents=True)
     shutil.copy(lay.root / "pyproject.toml", root / "pyproject.toml")

@@ -380,7 +380,7 @@ def load_review(file: Path, consumption_codes: tuple[str, ...] = ("TUR",)) -> Re
 
 
 def load_editions(source_ids: list[str], consumption_codes: tuple[str, ...] = ("TUR",)) -> Review:
-    """Read several editions (records source ids) into one :class:`Review`; each edition must be distinct."""
+    """Read several editions (manifest source ids) into one :class:`Review`; each edition must be distinct."""
     from khar_analysis.provenance import manifest, processed
 
     code = processed.code_hash(sys.modules[__name__], countries, layout_checks)

@@ -1,7 +1,7 @@
 """Dated events (claims EVT-*): the project's event catalogue, precision-aware date logic, the checks.
 
 No public event data set covers the article's events (2003 to January 2026), so the project authored
-one: ``data/raw/events/catalogue.csv`` (records id ``event_catalogue``; method and coding rules in
+one: ``data/raw/events/catalogue.csv`` (manifest id ``event_catalogue``; method and coding rules in
 ``data/raw/events/METHOD.md``, the query and confirming address of every row in ``SOURCES_CHECKED.md``).
 Each row is one event, CAMEO-coded at the two-digit root with that root's Goldstein weight
 (-10 most conflictual .. +10 most cooperative), from the CAMEO/GDELT table

@@ -152,7 +152,7 @@ def parse_knomad_inflows(grid: workbooks.Grid, file: str, source: str = "") -> p
 
 
 def load_source(source_id: str) -> pd.DataFrame:
-    """Any remittance or migration source of this family, by records id, as its tidy table.
+    """Any remittance or migration source of this family, by manifest id, as its tidy table.
 
     The parse is cached in ``data/processed/cache/`` (keyed on the file's sha256 and this code).
     """

@@ -1,6 +1,6 @@
 """The article as data: its lines, its structure, the dates its prose states, and quotes by location.
 
-The article is a pinned raw file (records id ``article``); the project never stores its sentences.
+The article is a pinned raw file (manifest id ``article``); the project never stores its sentences.
 Quotes are cut from the file at build time by line number and anchor words, into outputs that are
 not committed.
 

@@ -1,4 +1,4 @@
-"""The ``khar`` command line: ``fetch``, ``build``, ``notebooks``, ``records``.
+"""The ``khar`` command line: ``fetch``, ``build``, ``notebooks``, ``manifest``.
 
 Errors are printed as one clear message (no traceback) and exit with status 2.
 """

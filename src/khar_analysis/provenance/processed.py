@@ -35,7 +35,7 @@ def cached_table(name: str, inputs: list[str], build: Callable[[], pd.DataFrame]
                  code: str = "", dtypes: dict[str, str] | None = None, lay: Layout | None = None) -> pd.DataFrame:
     """Read ``data/processed/{name}.csv`` if its sidecar matches; else ``build()`` it and write both.
 
-    ``inputs`` are records source ids; their pinned sha256s go into the sidecar with ``params`` and the
+    ``inputs`` are manifest source ids; their pinned sha256s go into the sidecar with ``params`` and the
     producing ``code`` hash. The table is always returned as read back from the CSV (with ``dtypes``),
     so a fresh build and a cached read give identical frames.
     """
