@@ -7,7 +7,7 @@ STAMP := $(VENV)/.khar-installed
 KERNEL := khar-analysis
 export PYTHONHASHSEED := 0
 
-.PHONY: all env data report test notebooks bench lint clean
+.PHONY: all env data report test test-fast browser notebooks bench lint clean
 
 all: report
 
@@ -27,11 +27,26 @@ data: env
 report: env
 	$(BIN)/khar build
 
-## test: lint, unit tests, nbval on the committed executed notebooks
-test: env
+## test: lint, the import contract, every test (unit, integration, whole builds, browser) and nbval
+test: env browser
 	$(BIN)/khar fetch --quiet
 	$(BIN)/ruff check src tests
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -n 2 --dist loadfile
+
+## test-fast: the unit lane only, with no data mirror (tiny inline tables and strings; seconds)
+test-fast: env
+	KHAR_DATA_MIRROR=$(CURDIR)/build/no-mirror $(BIN)/pytest tests -q \
+		-m "not integration and not slow and not network"
+
+## browser: Debian's chromium + chromium-driver for the report's browser test (root only; else say how)
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium and chromium-driver for the browser test"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "no browser: install Debian's chromium and chromium-driver (the browser test skips without them)"; fi
 
 ## notebooks: re-execute the committed notebooks in place (after a deliberate change), normalised for committing
 notebooks: env
@@ -43,6 +58,7 @@ bench: env
 
 lint: env
 	$(BIN)/ruff check src tests
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf build reports/index.html reports/ledger.csv reports/notebooks reports/figures
