@@ -1,109 +1,89 @@
-"""SIPRI loaders on tiny excerpts of the real files, the layout checks, and the ranking arithmetic."""
+"""The ranking arithmetic on tiny inline tables, and on the reference release (integration)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from khar_analysis.analysis import arms
-from khar_analysis.core.layout_checks import UnknownLayoutError
+from khar_analysis.sources import registry
 
 PERYEAR = "sipri_register_peryear_2026-02-12"
-CLASSIC = "sipri_register_2024-03-18"
-TIV = "sipri_tiv_imports_2024-10-13"
 
 
-def _turkish_rows(i: int, line: str) -> bool:
-    return i <= 12 or ",Turkiye,Azerbaijan," in line or line.startswith("Azerbaijan,Turkiye,")
+def _transfers(rows: list[tuple]) -> pd.DataFrame:
+    """(supplier, year, tiv_mn, description, designation, units) rows delivered to AZE."""
+    return pd.DataFrame([{"recipient": "AZE", "supplier": s, "delivery_year": y, "tiv_delivered_mn": t,
+                          "description": d, "designation": n, "units_delivered": u, "category": "Aircraft"}
+                         for s, y, t, d, n, u in rows])
 
 
-def test_peryear_excerpt_loads_tidy(excerpt):
-    df = arms.load_register_peryear(excerpt(PERYEAR, _turkish_rows))
-    assert list(df.columns) == arms.TIDY_COLUMNS
-    assert set(df["supplier"]) == {"TUR"} and set(df["recipient"]) == {"AZE"}
-    assert df["release"].iloc[0] == "2026-02-12"
-    tb2 = df[df["designation"] == "Bayraktar TB-2"]
-    assert tb2[["delivery_year", "units_delivered", "tiv_delivered_mn"]].values.tolist() == [[2020, 12.0, 28.8]]
+SMALL = _transfers([("RUS", 2011, 60.0, "tank", "T-90", 10), ("ISR", 2012, 30.0, "UAV", "Heron", 2),
+                    ("TUR", 2012, 10.0, "MRL", "T-122", 3), ("TUR", 2020, 40.0, "armed UAV", "TB-2", 12),
+                    ("ISR", 2020, 5.0, "SAM", "Barak", 1), ("BLR", 2010, 99.0, "gun", "2A36", 26)])
 
 
-def test_peryear_renamed_column_fails_naming_file_and_column(excerpt, tmp_path):
-    src = excerpt(PERYEAR, _turkish_rows)
-    bad = tmp_path / "renamed.csv"
-    bad.write_bytes(src.read_bytes().replace(b"TIV delivery values", b"TIV delivered"))
-    with pytest.raises(UnknownLayoutError, match=r"renamed.csv: unexpected header on line 12 \(missing: \['TIV"):
-        arms.load_register_peryear(bad)
+def test_supplier_ranking_window_shares_and_ties():
+    ranking = arms.supplier_ranking(SMALL, "AZE", 2011, 2019)
+    assert arms.top_order(ranking, 3) == ["RUS", "ISR", "TUR"]
+    assert ranking["share_pct"].tolist() == pytest.approx([60.0, 30.0, 10.0])
+    assert arms.rank_of(ranking, "BLR") is None  # delivered only before the window
+    assert arms.margin_after(ranking, 1) == {"tiv_mn": 30.0, "share_pp": pytest.approx(30.0), "next_supplier": "ISR"}
+    tied = arms.supplier_ranking(_transfers([("UKR", 2011, 5.0, "", "", 1), ("BLR", 2011, 5.0, "", "", 1)]),
+                                 "AZE", 2011, 2011)
+    assert arms.top_order(tied, 2) == ["BLR", "UKR"]
+    with pytest.raises(ValueError, match="before its start"):
+        arms.supplier_ranking(SMALL, "AZE", 2020, 2011)
+    assert arms.describe_top(ranking, 2) == "RUS 60.0% > ISR 30.0%"
 
 
-def test_peryear_reordered_columns_fail(excerpt, tmp_path):
-    src = excerpt(PERYEAR, _turkish_rows)
-    bad = tmp_path / "reordered.csv"
-    bad.write_bytes(src.read_bytes().replace(b"Supplier,Recipient", b"Recipient,Supplier", 1))
-    with pytest.raises(UnknownLayoutError, match="same names, different order"):
-        arms.load_register_peryear(bad)
+def test_window_ranks_and_robustness_variants():
+    windows = arms.window_ranks(SMALL, "AZE", "TUR", 2, 2011, 2013)
+    assert windows["window"].tolist() == ["2011-2012", "2012-2013"] and windows["rank"].tolist() == [3, 2]
+    variants = arms.robustness_variants({"a": SMALL, "b": SMALL[SMALL["supplier"] != "ISR"]}, "a", "AZE",
+                                        2011, 2019, 1, n=2)
+    assert variants == {"b, 2011-2019": ["RUS", "TUR"], "a, 2010-2018": ["BLR", "RUS"],
+                        "a, 2012-2020": ["TUR", "ISR"]}
 
 
-def test_peryear_wrong_encoding_fails_with_offset(excerpt, tmp_path):
-    src = excerpt(PERYEAR, _turkish_rows)
-    bad = tmp_path / "latin.csv"
-    bad.write_bytes(src.read_bytes().replace(b"Turkiye", "Türkiye".encode("latin-1"), 1))
-    with pytest.raises(UnknownLayoutError, match=r"latin.csv: not valid ascii text: byte .* at offset \d+"):
-        arms.load_register_peryear(bad)
+def test_war_premise_inline():
+    holds, text = arms.war_premise(SMALL, "AZE", "TUR", (2011, 2019), 2020)
+    assert holds and text.startswith("12 UAVs (TB-2) delivered in 2020; TUR share 88.9% in 2020 vs 10.0%")
+    no_uav = SMALL.assign(description=SMALL["description"].str.replace("UAV", "aircraft"))
+    assert arms.war_premise(no_uav, "AZE", "TUR", (2011, 2019), 2020)[0] is False
 
 
-def test_peryear_missing_generated_line_fails(excerpt, tmp_path):
-    src = excerpt(PERYEAR, _turkish_rows)
-    bad = tmp_path / "nodate.csv"
-    bad.write_bytes(src.read_bytes().replace(b"Data generated:", b"Data made:"))
-    with pytest.raises(UnknownLayoutError, match="line 11 should read 'Data generated"):
-        arms.load_register_peryear(bad)
+def test_check_against_tiv_table_inline():
+    tiv = pd.DataFrame({"recipient": "AZE", "delivery_year": [2011, 2012], "tiv_mn": [60.0, 41.0]})
+    check = arms.check_against_tiv_table(SMALL, tiv, "AZE", 2011, 2012)
+    assert check["difference_mn"].tolist() == [0.0, -1.0]
 
 
-def test_classic_excerpt_and_splits_conserve_tiv(excerpt):
-    orders = arms.load_register_classic(excerpt(CLASSIC, _turkish_rows))
-    assert orders["release"].iloc[0] == "2024-03-18"
-    mrl = orders[orders["designation"] == "T-122/300"].iloc[0]
-    assert mrl["delivery_years"] == "2012; 2013; 2014" and mrl["tiv_delivered_mn"] == 44.0
-    totals = {s: arms.split_orders(orders, s)["tiv_delivered_mn"].sum() for s in arms.SPLITS}
-    assert totals["equal"] == pytest.approx(orders["tiv_delivered_mn"].sum())
-    assert totals["equal"] == pytest.approx(totals["first_year"]) == pytest.approx(totals["last_year"])
-    equal = arms.split_orders(orders, "equal")
-    assert equal[equal["designation"] == "T-122/300"]["tiv_delivered_mn"].tolist() == pytest.approx([44 / 3] * 3)
-    with pytest.raises(ValueError, match="split='even'"):
-        arms.split_orders(orders, "even")
-
-
-def test_classic_unexpected_flag_value_fails(excerpt, tmp_path):
-    src = excerpt(CLASSIC, _turkish_rows)
-    bad = tmp_path / "flag.csv"
-    bad.write_bytes(src.read_bytes().replace(b"2020,?,12,?,Bayraktar", b"2020,yes,12,?,Bayraktar"))
-    with pytest.raises(UnknownLayoutError, match=r"is_order_year_estimate holds \['yes'\]"):
-        arms.load_register_classic(bad)
-
-
-def test_tiv_table_keeps_empty_as_zero_and_flags_below_half(raw):
-    tiv = arms.load_tiv_imports(raw(TIV))
-    aze = tiv[tiv["recipient"] == "AZE"].set_index("delivery_year")
-    assert aze.loc[2011, "tiv_mn"] == 568.0 and aze.loc[2021, "tiv_mn"] == 0.0
-    assert not aze["is_below_half"].any()
-    assert tiv["release"].iloc[0] == "2024-10-13"
-
-
+@pytest.mark.integration
 def test_ranking_window_and_margin_on_the_reference_release(raw):
-    df = arms.load_register_peryear(raw(PERYEAR))
+    df = registry.load(PERYEAR)
     ranking = arms.supplier_ranking(df, "AZE", 2011, 2020)
     assert arms.top_order(ranking, 4) == ["RUS", "ISR", "BLR", "TUR"]
     assert ranking["share_pct"].sum() == pytest.approx(100)
     assert arms.rank_of(ranking, "TUR") == 4 and arms.rank_of(ranking, "ATL") is None
     margin = arms.margin_after(ranking, 4)
     assert margin["next_supplier"] == "UKR" and margin["tiv_mn"] > 0
-    with pytest.raises(ValueError, match="before its start"):
-        arms.supplier_ranking(df, "AZE", 2020, 2011)
     windows = arms.window_ranks(df, "AZE", "TUR", 10, 2011, 2020)
     assert windows["window"].tolist() == ["2011-2020"] and windows["rank"].tolist() == [4]
 
 
+@pytest.mark.integration
 def test_war_premise_changes_with_the_data(raw):
-    df = arms.load_register_peryear(raw(PERYEAR))
+    df = registry.load(PERYEAR)
     holds, text = arms.war_premise(df, "AZE", "TUR", (2011, 2019), 2020)
     assert holds and "Bayraktar TB-2" in text
     no_uav, _ = arms.war_premise(df[~df["description"].str.contains("UAV")], "AZE", "TUR", (2011, 2019), 2020)
     assert not no_uav
+
+
+def test_split_sensitivity_inline():
+    by_split = {"equal": SMALL, "last_year": SMALL[SMALL["supplier"] != "TUR"]}
+    table = arms.split_sensitivity({"r": by_split}, "AZE", "TUR", 2011, 2020)
+    assert table["split"].tolist() == ["equal", "last_year"]
+    assert table["rank"].iloc[0] == 2 and pd.isna(table["rank"].iloc[1])
+    assert table["share_pct"].tolist() == [pytest.approx(34.48, abs=0.01), 0.0]

@@ -1,4 +1,4 @@
-"""WITS trade-summary loader and the TRADE-1 to TRADE-3 computations, on excerpts of the real files."""
+"""The TRADE-1 to TRADE-3 computations on tiny inline tables, and on the real files (integration)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,35 @@ import pytest
 
 from khar_analysis.analysis import trade
 from khar_analysis.claims import register as claims
-from khar_analysis.core.countries import UnknownCountryError
-from khar_analysis.core.layout_checks import UnknownLayoutError
+from khar_analysis.provenance import manifest
+from khar_analysis.sources import registry, wits
 
 AZE = "wits_trade_summary_aze"
 PARTNERS = {"...", "World", "Russian Federation", "Turkey", "Germany", "Italy"}
+
+
+def _summary(partners: dict[int, dict[str, float]], totals: dict[int, float]) -> pd.DataFrame:
+    """A tidy import summary: partner shares (percent) and totals (US$ mn) by year."""
+    rows = [{"reporter": "AZE", "flow": "import", "measure": "total", "partner": "_WLD", "product": "All Products",
+             "year": y, "usd_mn": t, "share_pct": float("nan")} for y, t in totals.items()]
+    rows += [{"reporter": "AZE", "flow": "import", "measure": "partner", "partner": p, "product": "All Products",
+              "year": y, "usd_mn": totals[y] * sh / 100, "share_pct": sh}
+             for y, shares in partners.items() for p, sh in shares.items()]
+    return pd.DataFrame(rows)
+
+
+def test_ranks_and_premise_inline():
+    s = _summary({2014: {"RUS": 20.0, "TUR": 30.0, "DEU": 10.0}, 2015: {"TUR": 25.0, "DEU": 15.0}},
+                 {2014: 100.0, 2015: 200.0})
+    by_year = trade.partner_by_year(s, "import", "RUS")
+    row = by_year.set_index("year")
+    assert row.loc[2014, "rank"] == 2 and row.loc[2014, "leader"] == "TUR"
+    assert pd.isna(row.loc[2015, "rank"]) and row.loc[2015, "fifth_share_pct"] == 15.0
+    assert trade.check_partner_shares(s, "import") == pytest.approx(0.0)
+    holds, text = trade.rank_premise(by_year, 3, 2014, 2015)
+    assert holds is False and text.startswith("not in the top five in 2015")
+    assert trade.rank_premise(by_year, 2, 2014, 2014)[0] is True
+    assert trade.last_years(by_year, 2) == (2014, 2015)
 
 
 def _keep(i: int, line: str) -> bool:
@@ -21,79 +45,42 @@ def _keep(i: int, line: str) -> bool:
     if i == 1:
         return True
     fields = next(csv.reader([line]))
-    return fields[4] in trade.INDICATORS and fields[1] in PARTNERS
+    return fields[4] in wits.INDICATORS and fields[1] in PARTNERS
 
 
 @pytest.fixture
 def aze_excerpt(excerpt):
-    return excerpt(AZE, _keep)
+    return wits.load_trade_summary(excerpt(AZE, _keep), manifest.get(AZE))
 
 
-def _rewrite(path, old: str, new: str, count: int = 1):
-    data = path.read_bytes()
-    assert old.encode() in data, f"{old!r} not in the excerpt"
-    path.write_bytes(data.replace(old.encode(), new.encode(), count))
-    return path
-
-
-def test_load_excerpt_tidy(aze_excerpt):
-    s = trade.load_trade_summary(aze_excerpt)
-    assert list(s.columns) == trade.TIDY_COLUMNS
-    assert set(s["reporter"]) == {"AZE"}
-    ru = s[(s["flow"] == "import") & (s["measure"] == "partner") & (s["partner"] == "RUS") & (s["year"] == 2015)]
-    assert ru["usd_mn"].tolist() == [1437.14] and ru["share_pct"].tolist() == [15.6]
-    total = trade.totals(s, "import").set_index("year")["usd_mn"]
-    assert total[2015] == pytest.approx(9211.13)
-    assert set(s.loc[s["measure"] == "product", "partner"]) == {"_WLD"}
-
-
+@pytest.mark.integration
 def test_blank_cells_are_absent_not_zero(aze_excerpt):
-    s = trade.load_trade_summary(aze_excerpt)
-    exports = trade.partner_by_year(s, "export", "RUS")
+    exports = trade.partner_by_year(aze_excerpt, "export", "RUS")
     row = exports.set_index("year").loc[2015]
     assert pd.isna(row["rank"]) and pd.isna(row["usd_mn"])
     assert row["fifth_share_pct"] > 0  # the bound a missing partner stays under
+    total = trade.totals(aze_excerpt, "import").set_index("year")["usd_mn"]
+    assert total[2015] == pytest.approx(9211.13)
 
 
+@pytest.mark.integration
 def test_shares_mean_share_of_total(raw):
-    s = trade.load_trade_summary(raw(AZE))
+    s = registry.load(AZE)
     assert trade.check_partner_shares(s, "import") < 0.01
     assert trade.check_partner_shares(s, "export") < 0.01
 
 
+@pytest.mark.integration
 def test_ranks_among_listed_partners(raw):
-    s = trade.load_trade_summary(raw(AZE))
+    s = registry.load(AZE)
     by_year = trade.partner_by_year(s, "import", "RUS").set_index("year")
     assert by_year.loc[2015, "rank"] == 1 and by_year.loc[2012, "rank"] == 2
     assert by_year.loc[2012, "leader"] == "TUR"
 
 
-@pytest.mark.parametrize(("old", "new", "message"), [
-    ("Reporter,Partner", "Country,Partner", "leading columns"),
-    (",2015,2014,", ",2014,2015,", "latest year down"),
-    ("Vegetable", "Vegetables", "unknown product group"),
-])
-def test_changed_layout_fails_clearly(aze_excerpt, old, new, message):
-    _rewrite(aze_excerpt, old, new)
-    with pytest.raises(UnknownLayoutError, match=message) as err:
-        trade.load_trade_summary(aze_excerpt)
-    assert aze_excerpt.name in str(err.value)
-
-
-def test_missing_indicator_fails(excerpt):
-    path = excerpt(AZE, lambda i, line: i == 1 or ("Imports (in US$ Mil)" not in line and _keep(i, line)))
-    with pytest.raises(UnknownLayoutError, match="indicators missing"):
-        trade.load_trade_summary(path)
-
-
-def test_unknown_partner_spelling_fails(aze_excerpt):
-    _rewrite(aze_excerpt, "Germany,", "Deutschland,")
-    with pytest.raises(UnknownCountryError, match="Deutschland"):
-        trade.load_trade_summary(aze_excerpt)
-
-
+@pytest.mark.integration
 def test_agrifood_adds_the_three_hs_groups(aze_excerpt):
-    s = trade.load_trade_summary(aze_excerpt)
+    s = aze_excerpt
     agri = trade.agrifood(s, "export").set_index("year")
     assert agri.loc[2015, "agrifood_usd_mn"] == pytest.approx(2.34 + 489.19 + 274.12)
     assert agri.loc[2015, "share_of_nonfuel_pct"] == pytest.approx(100 * 765.65 / (11326.84 - 9879.28), abs=0.01)
@@ -101,8 +88,9 @@ def test_agrifood_adds_the_three_hs_groups(aze_excerpt):
         trade.agrifood(s, "import")  # the file has no HS-sector rows for imports
 
 
+@pytest.mark.integration
 def test_rank_premise_can_fail(raw):
-    s = trade.load_trade_summary(raw(AZE))
+    s = registry.load(AZE)
     by_year = trade.partner_by_year(s, "import", "RUS")
     register = claims.load_register()
     holds, text = trade.rank_premise(by_year, 3, 2006, 2015)
@@ -118,13 +106,14 @@ def test_rank_premise_can_fail(raw):
         trade.rank_premise(by_year, 6, 2006, 2015)
 
 
+@pytest.mark.integration
 def test_trade3_premise_on_turkey_and_its_verdicts(raw):
-    s = trade.load_trade_summary(raw("wits_trade_summary_tur"))
+    s = registry.load("wits_trade_summary_tur")
     by_year = trade.partner_by_year(s, "import", "RUS")
     claim = claims.load_register()["TRADE-3"]
     window = trade.last_years(by_year, 10)
     assert window == (2006, 2015)
-    holds, text = trade.rank_premise(by_year, claim.claimed["value"], *window)
+    holds, text = trade.rank_premise(by_year, claims.claimed_value("TRADE-3"), *window)
     assert holds and "rank 3 in 2015" in text and "rank 1 in 9 of 10 years" in text
     verdict = claims.assess(claim, holds, observed_text=text)
     assert verdict.verdict == "not_testable" and "premise holds" in verdict.reason and "TÜİK" in verdict.reason
@@ -133,11 +122,12 @@ def test_trade3_premise_on_turkey_and_its_verdicts(raw):
     assert stricter is False
     assert claims.assess(claim, stricter).verdict == "not_reproduced"
     # a wider window reaches years Russia was not among the five
-    assert trade.rank_premise(by_year, claim.claimed["value"], *trade.last_years(by_year, 20))[0] is False
+    assert trade.rank_premise(by_year, claims.claimed_value("TRADE-3"), *trade.last_years(by_year, 20))[0] is False
 
 
+@pytest.mark.integration
 def test_last_years_refuses_a_short_table(raw):
-    by_year = trade.partner_by_year(trade.load_trade_summary(raw("wits_trade_summary_tur")), "import", "RUS")
+    by_year = trade.partner_by_year(registry.load("wits_trade_summary_tur"), "import", "RUS")
     with pytest.raises(ValueError, match="lacks years"):
         trade.last_years(by_year[by_year["year"] != 2010], 10)
     with pytest.raises(ValueError, match="at least one year"):
@@ -149,8 +139,9 @@ def test_trade2_has_no_premise():
     assert verdict.verdict == "not_testable" and "UN Comtrade" in verdict.reason
 
 
+@pytest.mark.integration
 def test_mirror_files_never_list_azerbaijan(raw):
-    mirrors = [trade.load_trade_summary(raw(s)) for s in ("wits_trade_summary_rus", "wits_trade_summary_tur")]
+    mirrors = [registry.load(s) for s in ("wits_trade_summary_rus", "wits_trade_summary_tur")]
     presence = trade.partner_presence(mirrors, "AZE")
     assert list(presence["reporter"].unique()) == ["RUS", "TUR"]
     assert set(presence["years_listed"]) == {"none"}

@@ -1,209 +1,18 @@
-"""Arms imports (claims ARMS-1, ARMS-2, ARMS-R): SIPRI Arms Transfers Database, TIV.
+"""Arms imports (claims ARMS-1, ARMS-2, ARMS-R): supplier rankings by SIPRI TIV.
 
-Loaders turn SIPRI's three CSV exports into one tidy table; computations rank suppliers by TIV.
-
-Sources and method: https://www.sipri.org/databases/armstransfers/sources-and-methods.
-TIV (trend-indicator value, millions) is SIPRI's volume measure of major conventional arms based on
-unit production costs; it is *not* the financial value of deals, and covers no small arms or
-ammunition. Rankings here sum ``tiv_delivered_mn`` by supplier over delivery years, as SIPRI's own
-TIV tables do.
-
-Known oddities of the files (each is handled explicitly below, and anything else fails loudly):
-
-* per-year register: every line ends with a stray ``;`` from SIPRI's exporter, CRLF line ends;
-* classic register: the ``?`` uncertainty flags sit in columns with a blank header ``" "`` after the
-  column they qualify; ``Year(s) of delivery`` is a ``; ``-separated list with no per-year split;
-* SIPRI spells Turkey ``Turkiye`` (mapped in ``resources/country_names.csv``); ``unknown supplier(s)``
-  maps to the pseudo-code ``_UNK``;
-* TIV table: an empty cell means no deliveries, ``0`` means between 0 and 0.5 (rounded).
+Pure functions on the tidy transfers of :mod:`khar_analysis.sources.sipri` (its docstring lists the files'
+oddities). TIV (trend-indicator value, millions) is SIPRI's volume measure of major conventional arms
+based on unit production costs; it is *not* the financial value of deals, and covers no small arms or
+ammunition (https://www.sipri.org/databases/armstransfers/sources-and-methods). Rankings here sum
+``tiv_delivered_mn`` by supplier over delivery years, as SIPRI's own TIV tables do.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import sys
-from pathlib import Path
 
 import pandas as pd
 
-from khar_analysis.core import countries
-from khar_analysis.core.layout_checks import expect_equal, expect_true, read_text_strict
-
-PERYEAR_COLUMNS = [
-    "SIPRI AT Database ID", "Supplier", "Recipient", "Designation", "Description", "Armament category",
-    "Order date", "Order date is estimate", "Numbers delivered", "Numbers delivered is estimate",
-    "Delivery year", "Delivery year is estimate", "Status", "SIPRI estimate", "TIV deal unit",
-    "TIV delivery values", "Local production",
-]
-CLASSIC_COLUMNS = [
-    "Recipient", "Supplier", "Year of order", " ", "Number ordered", " ", "Weapon designation",
-    "Weapon description", "Number delivered", " ", "Year(s) of delivery", "status", "Comments",
-    "SIPRI TIV per unit", "SIPRI TIV for total order", "SIPRI TIV of delivered weapons",
-]
-CLASSIC_NAMES = [
-    "recipient_name", "supplier_name", "order_year", "is_order_year_estimate", "units_ordered",
-    "is_units_ordered_estimate", "designation", "description", "units_delivered",
-    "is_units_delivered_estimate", "delivery_years", "status", "comments", "tiv_unit_mn",
-    "tiv_order_mn", "tiv_delivered_mn",
-]
-#: Columns of the tidy table, in order (units in names: ``_mn`` = millions of TIV).
-TIDY_COLUMNS = [
-    "release", "file_format", "deal_id", "recipient", "supplier", "supplier_name", "delivery_year",
-    "designation", "description", "category", "status", "units_delivered", "tiv_delivered_mn",
-    "is_delivery_year_estimate", "is_units_estimate", "split",
-]
-SPLITS = ("equal", "first_year", "last_year")
-_GENERATED = re.compile(r"^Data generated: (\d{1,2} \w{3} \d{4})")
-
-
-def _release(lines: list[str], file: Path, line_no: int) -> str:
-    """The 'Data generated' date on ``line_no`` (1-based) as ISO yyyy-mm-dd."""
-    match = _GENERATED.match(lines[line_no - 1]) if len(lines) >= line_no else None
-    expect_true(file, match is not None,
-                f"line {line_no} should read 'Data generated: <date>', found {lines[line_no - 1][:60]!r}"
-                if len(lines) >= line_no else f"file has only {len(lines)} lines")
-    return pd.to_datetime(match.group(1), format="%d %b %Y").date().isoformat()
-
-
-def load_register_peryear(file: Path) -> pd.DataFrame:
-    """Load SIPRI's per-delivery-year trade register (one row per deal x delivery year) as tidy rows.
-
-    ``tiv_delivered_mn`` is SIPRI's "TIV delivery values" (= units delivered that year x TIV deal unit).
-    """
-    text = read_text_strict(file, "ascii")
-    lines = text.splitlines()
-    release = _release([ln.rstrip(";") for ln in lines], file, 11)
-    header = next(csv.reader([lines[11].removesuffix(";")]))
-    expect_equal(file, "header on line 12", PERYEAR_COLUMNS, header)
-    rows = []
-    for n, line in enumerate(lines[12:], start=13):
-        if not line.strip():
-            continue
-        expect_true(file, line.endswith(";"), f"line {n} lacks SIPRI's trailing ';' (a different exporter?)")
-        fields = next(csv.reader([line.removesuffix(";")]))
-        expect_true(file, len(fields) == len(PERYEAR_COLUMNS),
-                    f"line {n} has {len(fields)} fields, expected {len(PERYEAR_COLUMNS)}")
-        rows.append(fields)
-    raw = pd.DataFrame(rows, columns=PERYEAR_COLUMNS)
-    out = pd.DataFrame({
-        "release": release,
-        "file_format": "peryear",
-        "deal_id": raw["SIPRI AT Database ID"].astype(int),
-        "recipient": countries.harmonise(raw["Recipient"], file.name),
-        "supplier": countries.harmonise(raw["Supplier"], file.name),
-        "supplier_name": raw["Supplier"],
-        "delivery_year": pd.to_numeric(raw["Delivery year"]).astype(int),
-        "designation": raw["Designation"].str.strip().str.removesuffix(" -"),
-        "description": raw["Description"],
-        "category": raw["Armament category"],
-        "status": raw["Status"],
-        "units_delivered": pd.to_numeric(raw["Numbers delivered"]).astype(float),
-        "tiv_delivered_mn": pd.to_numeric(raw["TIV delivery values"]).astype(float),
-        "is_delivery_year_estimate": raw["Delivery year is estimate"].eq("Yes"),
-        "is_units_estimate": raw["Numbers delivered is estimate"].eq("Yes"),
-        "split": "reported",
-    })
-    return out[TIDY_COLUMNS]
-
-
-def load_register_classic(file: Path) -> pd.DataFrame:
-    """Load SIPRI's classic per-order trade register: one row per order, delivery years listed.
-
-    Encoding is ISO-8859-1 for SIPRI's full exports (the kept AZE/ARM lines are ASCII).
-    """
-    text = read_text_strict(file, "latin-1")
-    lines = text.splitlines()
-    release = _release(lines, file, 11)
-    header = next(csv.reader([lines[11]]))
-    expect_equal(file, "header on line 12", CLASSIC_COLUMNS, header)
-    rows = list(csv.reader(io.StringIO("\n".join(lines[12:]))))
-    for n, fields in enumerate(rows, start=13):
-        expect_true(file, len(fields) == len(CLASSIC_COLUMNS),
-                    f"line {n} has {len(fields)} fields, expected {len(CLASSIC_COLUMNS)}")
-    raw = pd.DataFrame(rows, columns=CLASSIC_NAMES)
-    raw["release"] = release
-    raw["recipient"] = countries.harmonise(raw["recipient_name"], file.name)
-    raw["supplier"] = countries.harmonise(raw["supplier_name"], file.name)
-    for col in ("units_ordered", "units_delivered", "tiv_unit_mn", "tiv_order_mn", "tiv_delivered_mn"):
-        raw[col] = pd.to_numeric(raw[col].replace("", pd.NA)).astype(float)
-    for col in ("is_order_year_estimate", "is_units_ordered_estimate", "is_units_delivered_estimate"):
-        bad = sorted(set(raw[col]) - {"", "?"})
-        expect_true(file, not bad, f"uncertainty column {col} holds {bad}, expected only '?' or ''")
-        raw[col] = raw[col].eq("?")
-    return raw
-
-
-def split_orders(orders: pd.DataFrame, split: str = "equal") -> pd.DataFrame:
-    """Spread each classic order's delivered units and TIV over its listed delivery years.
-
-    The classic register gives only the total delivered over ``Year(s) of delivery``; SIPRI's own
-    per-year numbers are not in it. ``split``:
-
-    * ``equal`` - the same share in each listed year (the default; SIPRI's per-year file shows
-      deliveries are often uneven, so the notebook measures how much this matters);
-    * ``first_year`` / ``last_year`` - everything in the first / last listed year (bounds).
-
-    Orders with no listed delivery year have delivered nothing and are dropped.
-    """
-    if split not in SPLITS:
-        raise ValueError(f"split={split!r} is not one of {SPLITS}")
-    rows = []
-    for rec in orders.itertuples(index=False):
-        years = [int(y) for y in str(rec.delivery_years).split(";") if y.strip()]
-        if not years:
-            continue
-        if split == "equal":
-            weights = {y: 1 / len(years) for y in years}
-        else:
-            weights = {(years[0] if split == "first_year" else years[-1]): 1.0}
-        for year, w in weights.items():
-            rows.append({
-                "release": rec.release, "file_format": "classic", "deal_id": pd.NA,
-                "recipient": rec.recipient, "supplier": rec.supplier, "supplier_name": rec.supplier_name,
-                "delivery_year": year, "designation": rec.designation, "description": rec.description,
-                "category": pd.NA, "status": rec.status,
-                "units_delivered": (rec.units_delivered or 0.0) * w,
-                "tiv_delivered_mn": (0.0 if pd.isna(rec.tiv_delivered_mn) else rec.tiv_delivered_mn) * w,
-                "is_delivery_year_estimate": bool(rec.is_units_delivered_estimate),
-                "is_units_estimate": bool(rec.is_units_delivered_estimate), "split": split,
-            })
-    return pd.DataFrame(rows, columns=TIDY_COLUMNS)
-
-
-def load_tiv_imports(file: Path) -> pd.DataFrame:
-    """Load SIPRI's TIV import table (recipient x year, all suppliers summed) as tidy rows.
-
-    Returns ``recipient, delivery_year, tiv_mn, is_below_half, release``: empty cells (no deliveries)
-    become 0.0; SIPRI's ``0`` (0 < TIV < 0.5) becomes 0.0 with ``is_below_half`` True.
-    """
-    text = read_text_strict(file, "ascii")
-    lines = text.splitlines()
-    expect_true(file, lines[0].startswith("Volume of transfers of major arms"),
-                f"line 1 should be the TIV table title, found {lines[0][:50]!r}")
-    release = _release(lines, file, 8)
-    header = next(csv.reader([lines[9]]))
-    expect_true(file, header[0] == "Recipient", f"line 10 should start with 'Recipient', found {header[0]!r}")
-    years = [h for h in header[1:] if re.fullmatch(r"\d{4}", h)]
-    tail = header[1 + len(years):]
-    expect_equal(file, "summary columns after the years", ["Percentage", "Sum total years", "Percentage of total"],
-                 tail[1:])
-    rows = []
-    for n, fields in enumerate(csv.reader(lines[10:]), start=11):
-        if not fields:
-            continue
-        expect_true(file, len(fields) == len(header), f"line {n} has {len(fields)} fields, expected {len(header)}")
-        for year, cell in zip(years, fields[1:1 + len(years)], strict=True):
-            rows.append({"recipient": fields[0], "delivery_year": int(year),
-                         "tiv_mn": float(cell) if cell else 0.0, "is_below_half": cell == "0"})
-    out = pd.DataFrame(rows)
-    out["recipient"] = countries.harmonise(out["recipient"], file.name)
-    out["release"] = release
-    return out
-
-
-# --- computations -------------------------------------------------------------------------------
 
 def supplier_ranking(transfers: pd.DataFrame, recipient: str, start: int, end: int) -> pd.DataFrame:
     """Suppliers of ``recipient`` ranked by TIV delivered in ``start..end`` (inclusive).
@@ -287,37 +96,6 @@ def check_against_tiv_table(transfers: pd.DataFrame, tiv: pd.DataFrame, recipien
     return out
 
 
-#: Column types of the tidy table as stored in ``data/processed/sipri__transfers_*.csv``.
-TIDY_DTYPES = {
-    "release": "str", "file_format": "str", "deal_id": "Int64", "recipient": "str", "supplier": "str",
-    "supplier_name": "str", "delivery_year": "int64", "designation": "str", "description": "str",
-    "category": "str", "status": "str", "units_delivered": "float64", "tiv_delivered_mn": "float64",
-    "is_delivery_year_estimate": "bool", "is_units_estimate": "bool", "split": "str",
-}
-
-
-def load_release(source_id: str, split: str = "equal") -> pd.DataFrame:
-    """The tidy transfers of one SIPRI register source (per-year as reported; classic split by ``split``).
-
-    Cached as ``data/processed/sipri__transfers_{source_id}.csv`` with a sidecar naming the input's
-    sha256, the split and the hash of the code that made it.
-    """
-    from khar_analysis.provenance import manifest, processed
-
-    if split not in SPLITS:
-        raise ValueError(f"split={split!r} is not one of {SPLITS}")
-
-    def build() -> pd.DataFrame:
-        file = manifest.path(source_id)
-        if "peryear" in source_id:
-            return load_register_peryear(file)
-        return split_orders(load_register_classic(file), split)
-
-    params = {"split": split if "peryear" not in source_id else "reported"}
-    return processed.cached_table(f"sipri__transfers_{source_id}", [source_id], build, params=params,
-                                  code=processed.code_hash(sys.modules[__name__], countries), dtypes=TIDY_DTYPES)
-
-
 #: SIPRI descriptions that denote uncrewed aircraft (the 2024 release writes "armed UAV", the
 #: 2026 release "armed drone"); see SIPRI's weapon-type conventions in sources-and-methods.
 UAV_PATTERN = re.compile(r"\b(?:UAV|drone)s?\b", re.IGNORECASE)
@@ -374,13 +152,17 @@ def rankings_by_release(releases: dict[str, pd.DataFrame], recipient: str, start
     return pd.DataFrame(rows).pivot(index="rank", columns="release", values=["supplier", "share_pct"])
 
 
-def split_sensitivity(orders: dict[str, pd.DataFrame], recipient: str, supplier: str, start: int,
+def split_sensitivity(splits: dict[str, dict[str, pd.DataFrame]], recipient: str, supplier: str, start: int,
                       end: int) -> pd.DataFrame:
-    """``supplier``'s rank and share in ``start..end`` under each split of each classic release."""
+    """``supplier``'s rank and share in ``start..end`` under each split of each classic release.
+
+    ``splits`` maps a release label to its transfers under each split (label -> split -> tidy table, as
+    :func:`khar_analysis.sources.sipri.all_splits` gives them).
+    """
     rows = []
-    for label, raw in orders.items():
-        for split in SPLITS:
-            ranking = supplier_ranking(split_orders(raw, split), recipient, start, end)
+    for label, by_split in splits.items():
+        for split, transfers in by_split.items():
+            ranking = supplier_ranking(transfers, recipient, start, end)
             hit = ranking[ranking["supplier"] == supplier]
             rows.append({"release": label, "split": split, "rank": rank_of(ranking, supplier),
                          "share_pct": round(float(hit["share_pct"].iloc[0]), 2) if len(hit) else 0.0,
@@ -405,13 +187,3 @@ def robustness_variants(releases: dict[str, pd.DataFrame], reference: str, recip
 def coverage(transfers: pd.DataFrame) -> tuple[int, int]:
     """First and last delivery year in a tidy table."""
     return int(transfers["delivery_year"].min()), int(transfers["delivery_year"].max())
-
-
-def release_label(source_id: str) -> str:
-    """A short label for a SIPRI source: its release and file format, e.g. 'March-2025 release, per-year'."""
-    from khar_analysis.provenance import manifest
-
-    src = manifest.get(source_id)
-    match = re.search(r"(\w+-\d{4}) release", src.release)
-    release = f"{match.group(1)} release" if match else f"generated {src.data_generated}"
-    return f"{release}, {'per-year' if 'peryear' in source_id else 'classic'}"

@@ -1,28 +1,13 @@
-"""Trade (claims TRADE-1 to TRADE-3): World Bank WITS country trade summaries.
+"""Trade (claims TRADE-1 to TRADE-3): partner ranks and product groups from WITS trade summaries.
 
-The WITS "All years trade summary" download of a country profile
-(https://wits.worldbank.org/CountryProfile/en/AZE) holds, per year, the reporter's total imports and
-exports, its five largest partners in each direction, and its trade by product group with the world.
-The data are UN Comtrade figures as the reporter declared them (for Azerbaijan: Azerbaijan's own
-customs declarations), in millions of current US dollars.
+Pure functions on the tidy tables of :mod:`khar_analysis.sources.wits` (read its docstring for what the
+files hold and miss). Values are millions of current US dollars (``usd_mn``) and percent (``share_pct``).
 
-Known oddities of the files (each handled explicitly below; anything else fails loudly):
-
-* values are right-aligned with leading spaces (``"   1437.14"``); a blank cell is "not reported";
-* the ``Top 5`` partner indicators list only the five largest partners of each year. A blank means
-  "not among the five", never zero: a rank computed here is a rank among the listed five, and a partner
-  missing from the list is below fifth place (its share is at most the fifth partner's share);
-* rows about the reporter as a whole carry ``...`` as partner and product;
-* WITS spells ``Iran, Islamic Rep.`` and ``Hong Kong, China``; ``World``, ``Unspecified`` and
-  ``Special Categories`` are pseudo-partners (all mapped in ``resources/country_names.csv``);
-* product rows exist for partner ``World`` only: the file has no partner x product detail, so no
-  partner's share of a product group (fuels, components, agri-food) can be computed from it;
-* the product groups mix two classifications that overlap and must never be added together: HS-based
-  sectors (``Animal`` = HS 01-05, ``Vegetable`` = HS 06-15, ``Food Products`` = HS 16-24, ``Fuels`` =
-  HS 27, ...; WITS product codes ``01-05_Animal``, ``06-15_Vegetable``, ``16-24_FoodProd``,
-  ``27-27_Fuels``) and UNCTAD stages of processing (``Raw materials``, ``Intermediate goods``,
-  ``Consumer goods``, ``Capital goods``; codes ``UNCTAD-SoP1`` to ``UNCTAD-SoP4``). For Azerbaijan's
-  *imports* the file holds the four stages only; there is no import row for fuels.
+* the ``Top 5`` partner indicators list only the five largest partners of each year: a rank computed
+  here is a rank among the listed five, and a partner missing from the list is below fifth place (its
+  share is at most the fifth partner's share);
+* the product groups mix HS sectors and UNCTAD stages of processing, which overlap and are never added
+  together; there is no partner x product detail.
 
 Agri-food here means HS chapters 01-24 (WITS sectors Animal + Vegetable + Food Products), the usual
 WTO-style definition (it includes fish).
@@ -30,101 +15,10 @@ WTO-style definition (it includes fish).
 
 from __future__ import annotations
 
-import csv
-import re
-from pathlib import Path
-
 import pandas as pd
 
-from khar_analysis.core import countries
-from khar_analysis.core.layout_checks import expect_equal, expect_true, read_text_strict
-
-LEAD_COLUMNS = ["Reporter", "Partner", "Product categories", "Indicator Type", "Indicator"]
-
-#: The indicators read, as (flow, measure, unit column). Other indicators (GDP, tariffs, counts) are skipped.
-INDICATORS: dict[str, tuple[str, str, str]] = {
-    "Imports (in US$ Mil)": ("import", "total", "usd_mn"),
-    "Exports (in US$ Mil)": ("export", "total", "usd_mn"),
-    "Trade (US$ Mil)-Top 5 Import Partner": ("import", "partner", "usd_mn"),
-    "Partner share(%)-Top 5 Import Partner": ("import", "partner", "share_pct"),
-    "Trade (US$ Mil)-Top 5 Export Partner": ("export", "partner", "usd_mn"),
-    "Partner share(%)-Top 5 Export Partner": ("export", "partner", "share_pct"),
-    "Import(US$ Mil)": ("import", "product", "usd_mn"),
-    "Import Product share(%)": ("import", "product", "share_pct"),
-    "Export(US$ Mil)": ("export", "product", "usd_mn"),
-    "Export Product share(%)": ("export", "product", "share_pct"),
-}
-#: WITS product groups by classification (see the module docstring).
-HS_SECTORS = {
-    "Animal": "HS 01-05", "Vegetable": "HS 06-15", "Food Products": "HS 16-24", "Minerals": "HS 25-26",
-    "Fuels": "HS 27", "Chemicals": "HS 28-38", "Plastic or Rubber": "HS 39-40", "Hides and Skins": "HS 41-43",
-    "Wood": "HS 44-49", "Textiles and Clothing": "HS 50-63", "Footwear": "HS 64-67",
-    "Stone and Glass": "HS 68-71", "Metals": "HS 72-83", "Mach and Elec": "HS 84-85",
-    "Transportation": "HS 86-89", "Miscellaneous": "HS 90-99",
-}
-STAGES = {"Raw materials": "UNCTAD-SoP1", "Intermediate goods": "UNCTAD-SoP2", "Consumer goods": "UNCTAD-SoP3",
-          "Capital goods": "UNCTAD-SoP4"}
 AGRIFOOD = ("Animal", "Vegetable", "Food Products")
-TIDY_COLUMNS = ["reporter", "flow", "measure", "partner", "partner_name", "product", "year", "usd_mn", "share_pct"]
-_YEAR = re.compile(r"^\d{4}$")
 
-
-def load_trade_summary(file: Path) -> pd.DataFrame:
-    """Load a WITS "All years trade summary" CSV as tidy rows (US$ millions and percent).
-
-    Returns :data:`TIDY_COLUMNS`: one row per reporter x flow x measure (``total``, ``partner``,
-    ``product``) x partner x product x year with a reported value; ``partner`` is an ISO3 code (or a
-    pseudo-code such as ``_WLD``), ``product`` is the WITS group (``All Products`` for totals).
-    """
-    text = read_text_strict(file, "ascii")
-    rows = list(csv.reader(text.splitlines()))
-    header = [h.strip() for h in rows[0]]
-    expect_equal(file, "leading columns", LEAD_COLUMNS, header[:5])
-    years = header[5:]
-    expect_true(file, all(_YEAR.match(y) for y in years), f"columns after the first five should be years: {years}")
-    expect_true(file, [int(y) for y in years] == sorted((int(y) for y in years), reverse=True),
-                "year columns should run from the latest year down")
-    reporters = {r[0] for r in rows[1:] if r}
-    expect_true(file, len(reporters) == 1, f"one reporter expected, found {sorted(reporters)}")
-    found = {r[4] for r in rows[1:] if r}
-    missing = sorted(set(INDICATORS) - found - {"Import Product share(%)", "Export Product share(%)"})
-    expect_true(file, not missing, f"indicators missing: {missing}")
-    records = []
-    for n, fields in enumerate(rows[1:], start=2):
-        if not fields:
-            continue
-        expect_true(file, len(fields) == len(header), f"line {n} has {len(fields)} fields, expected {len(header)}")
-        if fields[4] not in INDICATORS:
-            continue
-        flow, measure, unit = INDICATORS[fields[4]]
-        partner = "World" if measure == "total" else fields[1]
-        product = fields[2] if measure == "product" else "All Products"
-        if measure == "product":
-            expect_true(file, partner == "World", f"line {n}: product rows should be for partner World: {partner!r}")
-            expect_true(file, product in HS_SECTORS or product in STAGES,
-                        f"line {n}: unknown product group {product!r}")
-        if measure == "partner":
-            expect_true(file, product == "All Products", f"line {n}: partner rows should be All Products")
-        for year, cell in zip(years, fields[5:], strict=True):
-            if cell.strip():
-                records.append((fields[0], flow, measure, partner, product, int(year), unit, float(cell)))
-    raw = pd.DataFrame(records, columns=["reporter_name", "flow", "measure", "partner_name", "product", "year",
-                                         "unit", "value"])
-    keys = ["reporter_name", "flow", "measure", "partner_name", "product", "year"]
-    dup = raw[raw.duplicated([*keys, "unit"], keep=False)]
-    expect_true(file, dup.empty, f"{len(dup)} values reported twice, e.g. {dup.head(2).to_dict('records')}")
-    wide = raw.pivot(index=keys, columns="unit", values="value").reset_index()
-    for col in ("usd_mn", "share_pct"):
-        if col not in wide:
-            wide[col] = float("nan")
-    wide.columns.name = None
-    wide["reporter"] = countries.harmonise(wide["reporter_name"], file.name)
-    wide["partner"] = countries.harmonise(wide["partner_name"], file.name)
-    out = wide[TIDY_COLUMNS].sort_values(["flow", "measure", "partner", "product", "year"], kind="mergesort")
-    return out.reset_index(drop=True)
-
-
-# --- computations -------------------------------------------------------------------------------
 
 def totals(summary: pd.DataFrame, flow: str) -> pd.DataFrame:
     """The reporter's total ``flow`` (``import``/``export``) by year: ``year, usd_mn``."""
@@ -176,12 +70,11 @@ def check_partner_shares(summary: pd.DataFrame, flow: str) -> float:
 
 def products(summary: pd.DataFrame, flow: str, groups: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Trade with the world by WITS product group: ``year, product, classification, code, usd_mn, share_pct``
-    (only ``groups`` when given)."""
+    (only ``groups`` when given; classification and code as the loader assigns them)."""
     sel = summary[(summary["flow"] == flow) & (summary["measure"] == "product")].copy()
     if groups is not None:
         sel = sel[sel["product"].isin(groups)]
-    sel["classification"] = ["stage of processing" if p in STAGES else "HS sector" for p in sel["product"]]
-    sel["code"] = [STAGES.get(p) or HS_SECTORS[p] for p in sel["product"]]
+    sel["code"] = sel["product_code"]
     cols = ["year", "product", "classification", "code", "usd_mn", "share_pct"]
     return sel[cols].sort_values(["year", "classification", "product"], kind="mergesort").reset_index(drop=True)
 

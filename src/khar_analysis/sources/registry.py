@@ -17,6 +17,13 @@ from khar_analysis.provenance import manifest
 
 #: loader name -> "module:function" (module relative to khar_analysis.sources)
 LOADERS: dict[str, str] = {
+    # SIPRI, WITS, Statistical Review, Eurostat
+    "sipri_register_peryear": "sipri:load_register_peryear",
+    "sipri_register_classic": "sipri:load_register_classic",
+    "sipri_tiv_imports": "sipri:load_tiv_imports",
+    "wits_trade_summary": "wits:load_trade_summary",
+    "statreview_workbook": "statreview:load_review",
+    "eurostat_gas_imports": "eurostat:load_gas_imports",
 }
 
 
