@@ -1,8 +1,8 @@
-"""Regime trajectory (claims REGIME-1, REGIME-2): the computations and figures of notebook ``07_regime``.
+"""Regime trajectory (claims REGIME-1, REGIME-2): the computations of notebook ``07_regime`` (its figures
+are in :mod:`regime_figures`).
 
-The indices are loaded by :mod:`vdem`, :mod:`freedomhouse`, :mod:`rsf` and :mod:`eiu` into one tidy table
-(:mod:`index_tables`); :func:`load_indices` assembles it from the verified raw files with the checks made on
-loading. Then:
+The indices arrive as one tidy table (:mod:`khar_analysis.sources.index_tables`, assembled by
+:mod:`khar_analysis.sources.regime_indices` from the source ids the notebook names). Then:
 
 * REGIME-1 (a post-2020 change of kind): :func:`hardening_table` compares each index's post-war change with
   its pre-war linear trend (:func:`trend_break`), :func:`class_transitions` whether a regime class moved to
@@ -10,25 +10,20 @@ loading. Then:
 * REGIME-2 (press freedom 2023-2025): :func:`press_table` and :func:`regime2_inputs` measure falls within
   one scale segment, in percent of each index's range, so one margin applies to all.
 
-The margin (a share of each index's range) is read from the claims register (:func:`register_margin`):
-10% follows V-Dem's threshold for a substantial autocratisation episode (a cumulative fall of 0.10 on the
-0-1 EDI; ERT package, https://github.com/vdeminstitute/ERT , ``get_eps(cum_incl = 0.1)``).
+The margin (a share of each index's range) is the claimed value of REGIME-1 in the register, passed in
+by the notebook: 10% follows V-Dem's threshold for a substantial autocratisation episode (a cumulative
+fall of 0.10 on the 0-1 EDI; ERT package, https://github.com/vdeminstitute/ERT , ``get_eps(cum_incl = 0.1)``).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from khar_analysis.core import countries
-from khar_analysis.core.layout_checks import expect_true
-from khar_analysis.core.plots import COLOURS, use_style
-from khar_analysis.sources import eiu, freedomhouse, rsf, vdem
-from khar_analysis.sources.index_tables import HIGHER_FREER, LOWER_FREER
+from khar_analysis.sources import eiu, freedomhouse, vdem
+from khar_analysis.sources.index_tables import HIGHER_FREER
 
 SERIES_NAMES = {
     "fiw:Total": "Freedom House total (0-100)", "fiw:Status": "Freedom House status",
@@ -48,69 +43,7 @@ def series_name(series: str) -> str:
     return series
 
 
-# --- all indices at once -------------------------------------------------------------------------
-
-@dataclass
-class Indices:
-    """The tidy table of every index (one row per series, country, year) and the checks made on loading."""
-
-    tidy: pd.DataFrame
-    vdem_check: pd.DataFrame
-    rsf_check: pd.DataFrame
-
-    def coverage(self) -> pd.DataFrame:
-        """Per series: countries, first and last data year, scale(s), direction and source file id."""
-        g = self.tidy.groupby("series", sort=True)
-        return pd.DataFrame({
-            "countries": g["country"].agg(lambda s: " ".join(sorted(set(s)))),
-            "first_year": g["data_year"].min(), "last_year": g["data_year"].max(),
-            "scales": g["scale"].agg(lambda s: " | ".join(dict.fromkeys(s))),
-            "direction": g["direction"].agg(lambda s: " ".join(sorted(set(s)))),
-            "source": g["source"].agg(lambda s: " ".join(sorted(set(s)))),
-        })
-
-
-SOURCE_IDS = ["vdem_extract_v14_v15_v16", "vdem_v15_vdem3_csv", "vdem_v15_static_json", "vdem_v16_static_json",
-              "fiw_2013-2025_extract", "rsf_2002-2025_extract", "rsf_2025_raw_extract", "eiu_owid_extract"]
-
-
-def load_indices(wanted: list[str]) -> Indices:
-    """Load every index for the ISO3 codes ``wanted`` from the verified raw files, with one row per value.
-
-    V-Dem v15 EDI/LDI come from the unmodified CSV, v15/v16 freedom of expression (and v16 EDI/LDI)
-    from the unmodified JSONs, and v14 (all four variables, the only release with Azerbaijan's
-    ``v2x_regime``) from the extract, after checking the extract's v15 and v16 rows against those files.
-    RSF's series is checked against RSF's own 2025 CSV.
-    """
-    from khar_analysis.provenance import manifest
-
-    extract = vdem.load_extract(manifest.path("vdem_extract_v14_v15_v16"))
-    extract = extract[extract["country"].isin(wanted)]
-    v15_csv = vdem.load_csv(manifest.path("vdem_v15_vdem3_csv"), wanted)
-    v15_json = vdem.load_json(manifest.path("vdem_v15_static_json"), "v15", "vdem_v15_static_json", wanted,
-                              ("v2x_freexp_altinf",))
-    v16_json = vdem.load_json(manifest.path("vdem_v16_static_json"), "v16", "vdem_v16_static_json", wanted)
-    vdem_check = vdem.check_extract(extract, [v15_csv, v15_json, v16_json])
-    press = rsf.load_series(manifest.path("rsf_2002-2025_extract"))
-    rsf_check = rsf.check_decoding(press, rsf.load_2025(manifest.path("rsf_2025_raw_extract")))
-    parts = [extract[extract["release"] == "v14"], v15_csv, v15_json, v16_json,
-             freedomhouse.load_fiw(manifest.path("fiw_2013-2025_extract")), press,
-             eiu.load_index(manifest.path("eiu_owid_extract"))]
-    tidy = pd.concat(parts, ignore_index=True)
-    tidy = tidy[tidy["country"].isin(wanted)]
-    tidy = tidy.sort_values(["series", "country", "data_year"], kind="mergesort").reset_index(drop=True)
-    expect_true("indices", not tidy.duplicated(["series", "country", "data_year"]).any(), "duplicate rows")
-    return Indices(tidy, vdem_check, rsf_check)
-
-
 # --- computations: REGIME-1 ----------------------------------------------------------------------
-
-def register_margin(claim_id: str) -> float:
-    """The margin (share of an index's range) stated in the register row of ``claim_id``."""
-    from khar_analysis.claims import register as claims
-
-    return float(claims.load_register()[claim_id].claimed["value"])
-
 
 def select(tidy: pd.DataFrame, series: str, country: str) -> pd.DataFrame:
     """Rows of one series for one country, by data year."""
@@ -304,14 +237,14 @@ def press_table(tidy: pd.DataFrame, series_list: list[str], countries_: list[str
 
 
 def regime2_inputs(tidy: pd.DataFrame, country: str, primary: str, editions: list[int],
-                   others: list[str], floor_checks: list[str]) -> dict:
+                   others: list[str], floor_checks: list[str], scope: str) -> dict:
     """Arguments for ``claims.verdict("REGIME-2", ...)``.
 
     Primary: the fall of ``primary`` (RSF score) over ``editions`` in percent of its range. Variants:
     each series in ``others`` over the same data years clipped to its coverage; where clipping
     shortened the window, the primary series over the same shorter window too (like with like).
-    A series in ``floor_checks`` that sits at its floor throughout the window is named in the reason
-    (it cannot register a fall).
+    The reason starts with ``scope`` (what the indices cannot see of the claim); a series in
+    ``floor_checks`` that sits at its floor throughout the window is named in it (it cannot register a fall).
     """
     first, last = data_years(tidy, primary, editions)
     main = window_change(select(tidy, primary, country), first, last)
@@ -329,8 +262,7 @@ def regime2_inputs(tidy: pd.DataFrame, country: str, primary: str, editions: lis
     text = (f"{series_name(primary)} {main['from_label']}->{main['to_label']}: {main['value_from']:.2f} -> "
             f"{main['value_to']:.2f} ({main['change']:+.2f} points, a fall of {main['decline_pct_of_range']:.1f}% "
             f"of the range); rank {rank['value_from']:.0f} -> {rank['value_to']:.0f}")
-    reason = ("the indices measure the media environment, not the named outlets or the imprisonments, "
-              "which are not tested here")
+    reason = scope
     for series in floor_checks:
         rows = select(tidy, series, country)
         rows = rows[rows["data_year"].between(first, last)]
@@ -368,94 +300,3 @@ def summary_lines(hardening: pd.DataFrame, press: pd.DataFrame, decomposition: p
         lines.append(f"{series_name(r.series)}: {r.value_from:g} -> {r.value_to:g} from {r.from_label} to "
                      f"{r.to_label} ({_num(r.change)})")
     return lines
-
-
-# --- figures -------------------------------------------------------------------------------------
-
-def _style_line(code: str, country: str) -> dict:
-    main = code == country
-    return {"color": COLOURS.get(code, COLOURS["other"]), "lw": 2.4 if main else 1.1, "alpha": 1 if main else 0.75,
-            "zorder": 3 if main else 2, "label": countries.display_name(code)}
-
-
-def figure_trends(tidy: pd.DataFrame, hardening: pd.DataFrame, series_list: list[str], countries_: list[str],
-                  country: str, break_year: int, pre_start: int):
-    """One panel per series: every country's line, the war year marked, and ``country``'s pre-war trend
-    extended to the last year (dashed) so the post-war departure can be read off."""
-    use_style()
-    ncol = 2
-    nrow = math.ceil(len(series_list) / ncol)
-    fig, axes = plt.subplots(nrow, ncol, figsize=(10, 3.3 * nrow), squeeze=False)
-    for ax, series in zip(axes.flat, series_list, strict=False):
-        for code in countries_:
-            sel = select(tidy, series, code)
-            sel = sel[sel["data_year"] >= pre_start - 2]
-            ax.plot(sel["data_year"], sel["value"], marker="o", ms=2.5, **_style_line(code, country))
-        pre = select(tidy, series, country)
-        pre = pre[pre["data_year"].between(pre_start, break_year - 1)]
-        a, b = ols_line(pre["data_year"], pre["value"])
-        h = hardening[(hardening["series"] == series) & (hardening["country"] == country)].iloc[0]
-        xs = np.arange(pre_start, h.last_year + 1)
-        hi = pre["scale_max"].iloc[0]
-        ys = np.clip(a + b * xs, pre["scale_min"].iloc[0], hi if not math.isnan(hi) else np.inf)
-        ax.plot(xs, ys, ls="--", lw=1.2, color="black", zorder=4, label=f"{country} trend {h.pre_years}, extended")
-        ax.axvspan(break_year - 0.5, break_year + 0.5, color="#d62728", alpha=0.12, lw=0)
-        ax.axvline(break_year, color="#d62728", lw=0.8)
-        if series == "eiu:score":
-            ax.axhline(eiu.UPPER[0], color="grey", ls=":", lw=1)
-            ax.text(1.0, eiu.UPPER[0], "authoritarian at or below ", transform=ax.get_yaxis_transform(), ha="right",
-                    va="top", fontsize=7, color="grey")
-        ax.set_title(series_name(series), fontsize=10)
-        ax.set_ylabel(pre["scale"].iloc[0], fontsize=8)
-    for ax in axes.flat[len(series_list):]:
-        ax.set_visible(False)
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
-    fig.suptitle(f"Democracy indices, {pre_start - 2} onwards; the {break_year} war year shaded", fontsize=11)
-    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
-    return fig
-
-
-def figure_press(tidy: pd.DataFrame, countries_: list[str], country: str, window: tuple[int, int]):
-    """RSF score in its three comparability segments (each on its own axis; the old scale's axis is
-    inverted so that up = freer everywhere) above the rank over all editions, breaks marked, the
-    ``window`` of editions shaded."""
-    use_style()
-    fig = plt.figure(figsize=(10, 6.4))
-    grid = fig.add_gridspec(2, 3, height_ratios=[1, 1], width_ratios=[s.last - s.first + 1 if s.last < 9999 else 4
-                                                                       for s in rsf.SCALES])
-    scores = tidy[tidy["series"] == "rsf:score"]
-    last_edition = int(scores["edition"].max())
-    for i, seg in enumerate(rsf.SCALES):
-        ax = fig.add_subplot(grid[0, i])
-        part = scores[scores["edition"].between(seg.first, seg.last)]
-        for code in countries_:
-            sel = part[part["country"] == code]
-            ax.plot(sel["edition"], sel["value"], marker="o", ms=2.5, **_style_line(code, country))
-        if seg.direction == LOWER_FREER:
-            ax.invert_yaxis()
-        if seg.first <= window[0] <= seg.last:
-            ax.axvspan(window[0] - 0.3, window[1] + 0.3, color="#d62728", alpha=0.1, lw=0)
-        ax.set_title(seg.label.replace(" (", "\n(") + (", axis inverted" if seg.direction == LOWER_FREER else ""),
-                     fontsize=8)
-        ax.set_xlim(seg.first - 0.5, min(seg.last, last_edition) + 0.5)
-        if i == 0:
-            ax.set_ylabel("score (up = freer)")
-    ax = fig.add_subplot(grid[1, :])
-    ranks = tidy[tidy["series"] == "rsf:rank"]
-    for code in countries_:
-        sel = ranks[ranks["country"] == code]
-        ax.plot(sel["edition"], sel["value"], marker="o", ms=2.5, **_style_line(code, country))
-    for seg in rsf.SCALES[1:]:
-        ax.axvline(seg.first - 0.5, color="grey", ls="--", lw=1)
-        ax.text(seg.first - 0.4, 0.98, f"scale break {seg.first}", transform=ax.get_xaxis_transform(), fontsize=7,
-                color="grey", va="top")
-    ax.axvspan(window[0] - 0.3, window[1] + 0.3, color="#d62728", alpha=0.1, lw=0)
-    ax.invert_yaxis()
-    ax.set_ylabel("rank (1 = freest)")
-    ax.set_xlabel("RSF edition (reflects mostly the previous year)")
-    handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
-    fig.suptitle("RSF World Press Freedom Index: score by comparable segment, and rank", fontsize=11)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    return fig

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from khar_analysis.core.layout_checks import expect_equal, read_text_strict
+from khar_analysis.sources.identity import SourceRecord, expect_countries, naming, no_options
 from khar_analysis.sources.index_tables import EDITION_OFFSET, HIGHER_FREER, check_codes, check_range, finish
 
 #: EIU regime classes by overall score (EIU: authoritarian <= 4, hybrid <= 6, flawed democracy <= 8).
@@ -26,13 +28,22 @@ def regime_class(score: float) -> int:
     return next((k for k, upper in enumerate(UPPER) if score <= upper), len(UPPER))
 
 
-def load_index(file: Path) -> pd.DataFrame:
-    """Load the OWID republication of the EIU Democracy Index: the score (0-10) and its regime class."""
+def load_index(file: Path, src: SourceRecord, **options: Any) -> pd.DataFrame:
+    """Loader ``eiu_owid_csv``: the OWID republication of the EIU Democracy Index: the score (0-10) and its
+    regime class, for the countries the record names."""
+    no_options(src, options)
+    with naming(src):
+        return _read_index(file, src)
+
+
+def _read_index(file: Path, src: SourceRecord) -> pd.DataFrame:
     raw = pd.read_csv(io.StringIO(read_text_strict(file, "utf-8")), dtype=str, keep_default_na=False)
     expect_equal(file, "header", ["Entity", "Code", "Year", "Democracy score"], list(raw.columns))
     year = raw["Year"].astype(int)
     score = pd.to_numeric(raw["Democracy score"])
-    base = {"country": check_codes(file, raw["Entity"], raw["Code"]), "edition": year,
+    country = check_codes(file, raw["Entity"], raw["Code"])
+    expect_countries(src, country)
+    base = {"country": country, "edition": year,
             "data_year": year - EDITION_OFFSET["eiu"]}
     rows = pd.concat([
         pd.DataFrame({**base, "indicator": "score", "value": score, "scale": "EIU score 0-10", "scale_min": 0.0,
@@ -41,6 +52,6 @@ def load_index(file: Path) -> pd.DataFrame:
                       "scale": "EIU class 0-3 (" + ", ".join(f"{k} {v}" for k, v in CLASSES.items()) + ")",
                       "scale_min": 0.0, "scale_max": 3.0, "direction": HIGHER_FREER}),
     ], ignore_index=True)
-    tidy = finish(rows, "eiu_owid_extract", "eiu", "OWID grapher")
+    tidy = finish(rows, src.id, "eiu", "OWID grapher")
     check_range(file, tidy)
     return tidy

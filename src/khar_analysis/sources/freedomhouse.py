@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from khar_analysis.core import countries
 from khar_analysis.core.layout_checks import expect_equal, expect_true, read_text_strict
+from khar_analysis.sources.identity import SourceRecord, expect_countries, naming, no_options
 from khar_analysis.sources.index_tables import EDITION_OFFSET, HIGHER_FREER, LOWER_FREER, finish
 
 HEADER = [
@@ -36,12 +38,19 @@ STATUS = {"NF": 0, "PF": 1, "F": 2}
 CLASSES = {0: "Not Free", 1: "Partly Free", 2: "Free"}
 
 
-def load_fiw(file: Path) -> pd.DataFrame:
-    """Load Freedom House's FIW 2013-2025 data lines as tidy rows (scores and status).
+def load_fiw(file: Path, src: SourceRecord, **options: Any) -> pd.DataFrame:
+    """Loader ``fiw_extract``: Freedom House's FIW 2013-2025 data lines as tidy rows (scores and status).
 
     Checks that PR = A + B + C - Add Q, CL = D + E + F + G and Total = PR + CL on every line, so a
-    misread column cannot pass silently. Status is coded 0 Not Free, 1 Partly Free, 2 Free.
+    misread column cannot pass silently, and that the countries are those the record names. Status is
+    coded 0 Not Free, 1 Partly Free, 2 Free.
     """
+    no_options(src, options)
+    with naming(src):
+        return _read_fiw(file, src)
+
+
+def _read_fiw(file: Path, src: SourceRecord) -> pd.DataFrame:
     text = read_text_strict(file, "ascii")
     lines = text.splitlines()
     expect_true(file, lines[0].startswith("Freedom in the World 2013-2025 Raw Data"),
@@ -57,6 +66,7 @@ def load_fiw(file: Path) -> pd.DataFrame:
     unknown = sorted(set(raw["Status"]) - set(STATUS))
     expect_true(file, not unknown, f"unknown status values {unknown}")
     country = pd.Series(countries.harmonise(raw["Country/Territory"], file.name), index=raw.index)
+    expect_countries(src, country)
     edition = raw["Edition"].astype(int)
     base = {"country": country, "edition": edition, "data_year": edition - EDITION_OFFSET["fiw"]}
     parts = []
@@ -67,4 +77,4 @@ def load_fiw(file: Path) -> pd.DataFrame:
     parts.append(pd.DataFrame({**base, "indicator": "Status", "value": raw["Status"].map(STATUS),
                                "scale": "FIW status 0-2 (" + ", ".join(f"{k} {v}" for k, v in CLASSES.items())
                                + ")", "scale_min": 0.0, "scale_max": 2.0, "direction": HIGHER_FREER}))
-    return finish(pd.concat(parts, ignore_index=True), "fiw_2013-2025_extract", "fiw", "FIW 2013-2025")
+    return finish(pd.concat(parts, ignore_index=True), src.id, "fiw", "FIW 2013-2025")

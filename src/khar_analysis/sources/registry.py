@@ -24,6 +24,21 @@ LOADERS: dict[str, str] = {
     "wits_trade_summary": "wits:load_trade_summary",
     "statreview_workbook": "statreview:load_review",
     "eurostat_gas_imports": "eurostat:load_gas_imports",
+    # World Bank/KNOMAD, UN DESA, WDI, V-Dem, Freedom House, RSF, EIU
+    "wb_remittance_matrix_xlsx": "knomad:load_remittance_matrix_xlsx",
+    "wb_remittance_matrix_csv": "knomad:load_remittance_matrix_csv",
+    "wb_migration_matrix_xlsx": "knomad:load_migration_matrix_xlsx",
+    "knomad_inflows": "knomad:load_inflows",
+    "undesa_origin_destination": "undesa:load_origin_destination",
+    "undesa_destination": "undesa:load_destination",
+    "wdi_indicator_xls": "wdi:load_indicator",
+    "vdem_extract": "vdem:load_extract",
+    "vdem3_csv": "vdem:load_csv",
+    "vdem_static_json": "vdem:load_json",
+    "fiw_extract": "freedomhouse:load_fiw",
+    "rsf_series": "rsf:load_series",
+    "rsf_2025_csv": "rsf:load_2025",
+    "eiu_owid_csv": "eiu:load_index",
 }
 
 

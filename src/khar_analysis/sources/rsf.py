@@ -24,10 +24,12 @@ import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from khar_analysis.core.layout_checks import expect_equal, expect_true, read_text_strict
+from khar_analysis.sources.identity import SourceRecord, expect_countries, naming, no_options
 from khar_analysis.sources.index_tables import EDITION_OFFSET, HIGHER_FREER, LOWER_FREER, check_codes, finish
 
 SERIES_COLUMNS = ["edition", "year_field", "ISO", "country_en", "rank", "score", "score_as_stored",
@@ -111,12 +113,18 @@ def _score_rank_rows(base: pd.DataFrame, editions: pd.Series, scores: pd.Series,
     return pd.concat([score, rank], ignore_index=True)
 
 
-def load_series(file: Path) -> pd.DataFrame:
-    """Load the RSF 2002-2025 series extract; the score is decoded from ``score_as_stored``.
+def load_series(file: Path, src: SourceRecord, **options: Any) -> pd.DataFrame:
+    """Loader ``rsf_series``: the RSF 2002-2025 series extract; the score is decoded from ``score_as_stored``.
 
-    Checks that each edition's segment matches the file's own ``scale`` label and that the decoded score
-    equals the curator's ``score`` column.
+    Checks that each edition's segment matches the file's own ``scale`` label, that the decoded score
+    equals the curator's ``score`` column, and that the countries are those the record names.
     """
+    no_options(src, options)
+    with naming(src):
+        return _read_series(file, src)
+
+
+def _read_series(file: Path, src: SourceRecord) -> pd.DataFrame:
     raw = pd.read_csv(io.StringIO(read_text_strict(file, "utf-8")), dtype=str, keep_default_na=False)
     expect_equal(file, "header", SERIES_COLUMNS, list(raw.columns))
     editions = raw["edition"].astype(int)
@@ -132,22 +140,31 @@ def load_series(file: Path) -> pd.DataFrame:
     wrong = raw.loc[diff >= 1e-9, "score_as_stored"].tolist()
     expect_true(file, not wrong, f"decoded scores differ from the file's score column: {wrong}")
     base = pd.DataFrame({"country": check_codes(file, raw["country_en"], raw["ISO"])})
+    expect_countries(src, base["country"])
     rows = _score_rank_rows(base, editions, decoded, pd.to_numeric(raw["rank"]))
-    return finish(rows, "rsf_2002-2025_extract", "rsf", "RSF 2002-2025 series")
+    return finish(rows, src.id, "rsf", "RSF 2002-2025 series")
 
 
 def _comma_number(col: pd.Series) -> pd.Series:
     return pd.to_numeric(col.str.replace(",", ".", regex=False))
 
 
-def load_2025(file: Path) -> pd.DataFrame:
-    """Load RSF's own 2025 CSV: edition 2025 (score, rank, five context scores) and 2024 (``N-1`` columns)."""
+def load_2025(file: Path, src: SourceRecord, **options: Any) -> pd.DataFrame:
+    """Loader ``rsf_2025_csv``: RSF's own 2025 CSV: edition 2025 (score, rank, five context scores) and 2024
+    (``N-1`` columns), for the countries the record names."""
+    no_options(src, options)
+    with naming(src):
+        return _read_2025(file, src)
+
+
+def _read_2025(file: Path, src: SourceRecord) -> pd.DataFrame:
     text = read_text_strict(file, "cp1252")
     raw = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False)
     expect_equal(file, "header", COLUMNS_2025, list(raw.columns))
     years = sorted(set(raw["Year (N)"]))
     expect_true(file, years == ["2025"], f"Year (N) should be 2025, found {years}")
     base = pd.DataFrame({"country": check_codes(file, raw["Country_EN"], raw["ISO"])})
+    expect_countries(src, base["country"])
     n = len(raw)
     ed = pd.Series([2025] * n + [2024] * n)
     rows = _score_rank_rows(pd.concat([base, base], ignore_index=True), ed,
@@ -161,7 +178,7 @@ def load_2025(file: Path) -> pd.DataFrame:
                                               "indicator": name, "value": _comma_number(raw[col]),
                                               "scale": seg.label, "scale_min": 0.0, "scale_max": seg.scale_max,
                                               "direction": seg.direction})], ignore_index=True)
-    return finish(rows, "rsf_2025_raw_extract", "rsf", "RSF 2025 CSV")
+    return finish(rows, src.id, "rsf", "RSF 2025 CSV")
 
 
 def check_decoding(series: pd.DataFrame, raw2025: pd.DataFrame) -> pd.DataFrame:

@@ -22,12 +22,15 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from khar_analysis.core.layout_checks import expect_equal, expect_true, read_text_strict
+from khar_analysis.sources.identity import SourceRecord, expect_countries, expect_identity, naming, no_options
 from khar_analysis.sources.index_tables import HIGHER_FREER, check_codes, check_range, finish
 
 INDICATORS = ["v2x_polyarchy", "v2x_libdem", "v2x_freexp_altinf", "v2x_regime"]
@@ -60,16 +63,38 @@ def _long_rows(wide: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
     return long
 
 
-def load_extract(file: Path) -> pd.DataFrame:
-    """Load the mirror's five-country V-Dem extract (releases v14, v15, v16) as tidy rows.
+def releases(src: SourceRecord) -> list[str]:
+    """The V-Dem releases (``v14`` ...) a manifest record's ``release`` names, in order."""
+    found = re.findall(r"\bv\d{2}\b", src.release)
+    expect_identity(src, "V-Dem release named in the record", True, bool(found))
+    return found
 
-    Empty cells (a variable the source file did not carry) are dropped, not read as zero.
+
+def _one_release(src: SourceRecord) -> str:
+    found = releases(src)
+    expect_identity(src, "number of V-Dem releases named in the record", 1, len(found))
+    return found[0]
+
+
+def load_extract(file: Path, src: SourceRecord, **options: Any) -> pd.DataFrame:
+    """Loader ``vdem_extract``: the mirror's five-country V-Dem extract (releases v14, v15, v16) as tidy rows.
+
+    Empty cells (a variable the source file did not carry) are dropped, not read as zero. The releases
+    and countries must be those the record names.
     """
+    no_options(src, options)
+    with naming(src):
+        return _read_extract(file, src)
+
+
+def _read_extract(file: Path, src: SourceRecord) -> pd.DataFrame:
     text = read_text_strict(file, "utf-8")
     raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     expect_equal(file, "header", EXTRACT_COLUMNS, list(raw.columns))
-    releases = sorted(set(raw["vdem_version"]))
-    expect_equal(file, "V-Dem releases", ["v14", "v15", "v16"], releases)
+    found = sorted(set(raw["vdem_version"]))
+    expect_equal(file, "V-Dem releases", ["v14", "v15", "v16"], found)
+    expect_identity(src, "V-Dem releases", sorted(releases(src)), found)
+    expect_countries(src, raw["country_text_id"])
     wide = pd.DataFrame({
         "country": check_codes(file, raw["country_name"], raw["country_text_id"]),
         "data_year": raw["year"].astype(int), "release": raw["vdem_version"],
@@ -77,17 +102,24 @@ def load_extract(file: Path) -> pd.DataFrame:
     for col in INDICATORS:
         wide[col] = pd.to_numeric(raw[col].replace("", pd.NA))
     long = _long_rows(wide, INDICATORS)
-    tidy = pd.concat([finish(part, "vdem_extract_v14_v15_v16", "vdem", release)
+    tidy = pd.concat([finish(part, src.id, "vdem", release)
                       for release, part in long.groupby("release", sort=True)], ignore_index=True)
     check_range(file, tidy)
     return tidy
 
 
-def load_csv(file: Path, wanted: list[str]) -> pd.DataFrame:
-    """Load V-Dem v15 ``v2x_polyarchy`` and ``v2x_libdem`` for the ISO3 codes ``wanted`` from the student CSV.
+def load_csv(file: Path, src: SourceRecord, *, wanted: list[str]) -> pd.DataFrame:
+    """Loader ``vdem3_csv``: ``v2x_polyarchy`` and ``v2x_libdem`` for the ISO3 codes ``wanted`` from the
+    student CSV, labelled with the one release its record names.
 
     The file's other V-Dem indices and its World Bank columns are not used.
     """
+    release = _one_release(src)
+    with naming(src):
+        return _read_csv(file, src.id, release, wanted)
+
+
+def _read_csv(file: Path, source: str, release: str, wanted: list[str]) -> pd.DataFrame:
     raw = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8")
     expect_equal(file, "header", CSV_COLUMNS, list(raw.columns))
     raw = raw[raw["country_text_id"].isin(wanted)]
@@ -97,18 +129,26 @@ def load_csv(file: Path, wanted: list[str]) -> pd.DataFrame:
     raw = raw[~merged_only]
     wide = pd.DataFrame({
         "country": check_codes(file, raw["country_name"], raw["country_text_id"]),
-        "data_year": raw["year"].astype(int), "release": "v15",
+        "data_year": raw["year"].astype(int), "release": release,
         "v2x_polyarchy": pd.to_numeric(raw["v2x_polyarchy"].replace("NA", pd.NA)),
         "v2x_libdem": pd.to_numeric(raw["v2x_libdem"].replace("NA", pd.NA)),
     })
-    tidy = finish(_long_rows(wide, ["v2x_polyarchy", "v2x_libdem"]), "vdem_v15_vdem3_csv", "vdem", "v15")
+    tidy = finish(_long_rows(wide, ["v2x_polyarchy", "v2x_libdem"]), source, "vdem", release)
     check_range(file, tidy)
     return tidy
 
 
-def load_json(file: Path, release: str, source: str, wanted: list[str],
-                   indicators: tuple[str, ...] = ("v2x_polyarchy", "v2x_libdem", "v2x_freexp_altinf")) -> pd.DataFrame:
-    """Load ``indicators`` for the ISO3 codes ``wanted`` from a ``{ISO3: {year: {indicator: value}}}`` V-Dem JSON."""
+def load_json(file: Path, src: SourceRecord, *, wanted: list[str],
+              indicators: tuple[str, ...] = ("v2x_polyarchy", "v2x_libdem", "v2x_freexp_altinf")) -> pd.DataFrame:
+    """Loader ``vdem_static_json``: ``indicators`` for the ISO3 codes ``wanted`` from a ``{ISO3: {year:
+    {indicator: value}}}`` V-Dem JSON, labelled with the one release its record names."""
+    release = _one_release(src)
+    with naming(src):
+        return _read_json(file, src.id, release, wanted, indicators)
+
+
+def _read_json(file: Path, source: str, release: str, wanted: list[str],
+               indicators: tuple[str, ...]) -> pd.DataFrame:
     data = json.loads(read_text_strict(file, "utf-8"))
     expect_true(file, isinstance(data, dict) and all(isinstance(v, dict) for v in data.values()),
                 "expected an object {ISO3: {year: {indicator: value}}}")
