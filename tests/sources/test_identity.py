@@ -16,9 +16,9 @@ SRC = SimpleNamespace(id="some_source", release="r", data_generated="2020",
 def test_naming_prefixes_the_source_id_once():
     with pytest.raises(UnknownLayoutError, match=r"^some_source: f\.csv: broken$"), identity.naming(SRC):
         expect_true("f.csv", False, "broken")
-    with pytest.raises(identity.WrongFileError, match=r"^some_source: the file is not") as err:
-        with identity.naming(SRC):
-            identity.expect_identity(SRC, "year", "2017", "2018")
+    with pytest.raises(identity.WrongFileError, match=r"^some_source: the file is not") as err, \
+            identity.naming(SRC):
+        identity.expect_identity(SRC, "year", "2017", "2018")
     assert str(err.value).count("some_source") == 1
 
 
