@@ -256,7 +256,7 @@ def test_unknown_test_or_event_fails_clearly(catalogue):
 
 def _claim(value: dict) -> claims.Claim:
     return claims.Claim(id="EVT-99", family="events", line=None, anchor=[], gloss="a test claim row",
-                        claim_type="order", claimed={"text": "t", "value": value}, rule={"kind": "boolean"},
+                        claim_type="order", claimed={"text": "a test claim", "value": value}, rule={"kind": "boolean"},
                         notebook="05_events")
 
 

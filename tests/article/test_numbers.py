@@ -23,6 +23,7 @@ def table(found, lay):
     return numbers.coverage(found, numbers.load_coverage(lay=lay))
 
 
+@pytest.mark.integration
 def test_numbers_of_the_real_article(found):
     assert len(found) == 60
     assert Counter(m.kind for m in found) == {
@@ -38,6 +39,7 @@ def test_numbers_of_the_real_article(found):
     assert not [m for m in found if m.line in (39, 41, 97) and re.search(r"2024[ab]|2025c|2026", m.token)]
 
 
+@pytest.mark.integration
 def test_every_number_is_accounted_for(table):
     """Fails when the extractor finds a number that data/claims/coverage/numbers.yaml does not account
     for, or when an annotation matches no number (stale)."""
@@ -52,6 +54,7 @@ def inventory_ids(lay) -> set[str] | None:
     return set(re.findall(r"^\|\s*([A-Z]+-[0-9A-Z]+)\s*\|", path.read_text(encoding="utf-8"), re.MULTILINE))
 
 
+@pytest.mark.integration
 def test_covering_ids_are_registered_or_in_the_inventory(table, lay):
     used = {c for cell in table["claim"] if cell for c in cell.split(", ")}
     known = set(claims.load_register(lay))
@@ -63,11 +66,13 @@ def test_covering_ids_are_registered_or_in_the_inventory(table, lay):
     assert {"EVT-7", "REM-1", "MIG-1", "CTX-1"} <= used
 
 
+@pytest.mark.integration
 def test_context_ids_used_are_registered(table, lay):
     used = {c for cell in table["claim"] if cell for c in cell.split(", ") if c.startswith("CTX-")}
     assert used <= set(claims.load_register(lay))
 
 
+@pytest.mark.integration
 def test_summary(table):
     s = numbers.summary(table).set_index("group")["n"]
     assert s["numbers found"] == 60 and s["status: unaccounted"] == 0
@@ -131,3 +136,10 @@ def test_coverage_statuses(tmp_path):
 def test_malformed_coverage_files_fail(tmp_path, records, message):
     with pytest.raises(numbers.CoverageError, match=message):
         numbers.load_coverage(write(tmp_path, records))
+
+
+def test_extractor_on_an_english_sentence():
+    text = "About 46 percent came from Russia, more than 300 thousand people left over two years (Doe, 2024)."
+    got = [(m.kind, m.token, m.value) for m in numbers.mentions_in(text, 1, lang="en")]
+    assert got == [("percent", "about 46 percent", 46.0), ("count", "more than 300 thousand", 300_000.0),
+                   ("word_count", "two years", 2.0)]

@@ -13,6 +13,7 @@ def lines(lay):
     return article.lines(lay)
 
 
+@pytest.mark.integration
 def test_structure_of_the_real_article(lines):
     st = article.structure(lines)
     assert st.dateline == 1
@@ -24,6 +25,7 @@ def test_structure_of_the_real_article(lines):
     assert all(9 < p.line < 113 for p in st.paragraphs)
 
 
+@pytest.mark.integration
 def test_outline_shows_headings_cut_short(lines):
     table = article.outline(article.structure(lines))
     assert list(table["part"][:2]) == ["dateline", "title"]
@@ -87,9 +89,55 @@ def test_sentence_spans_agree_with_sentences():
     assert [text[a:b].strip() for a, b in article.sentence_spans(text)] == article.sentences(text)
 
 
+@pytest.mark.integration
 def test_quote_by_location(lines):
     assert "четвёртое место" in article.quote(53, ["четвёртое место", "SIPRI, 2021"])
     with pytest.raises(article.AnchorError, match="not on article line 52"):
         article.quote(52, ["четвёртое место"])
     with pytest.raises(article.AnchorError, match="outside the article"):
         article.quote(len(lines) + 1, [])
+
+
+# --- an English text --------------------------------------------------------------------------------
+
+ENGLISH = ["3 March 2025", "", "A Title for Testing", "", "Introduction", "",
+           "Mr. Smith arrived on February 22, 2022. The U.S. envoy left in Dec. 2024 (Doe, 2024). Then what?", "",
+           "Conclusion", "", "A closing paragraph written in 2011–2020 terms.", "",
+           "References", "", "Doe, Jane, 2024. A title. https://example.org/a"]
+
+
+def test_structure_of_an_english_text():
+    st = article.structure(ENGLISH, lang="en")
+    assert (st.dateline, st.title_lines, [s.title for s in st.sections]) == (1, (3,), ["Introduction", "Conclusion"])
+    assert (st.references.title, st.references.line) == ("References", 13)
+    assert [p.line for p in st.paragraphs] == [7, 11]
+
+
+def test_a_russian_heading_does_not_open_an_english_source_list():
+    with pytest.raises(UnknownLayoutError, match="source-list heading"):
+        article.structure([*ENGLISH[:12], "Источники", "", ENGLISH[-1]], lang="en")
+
+
+def test_english_sentences_keep_titles_and_initialisms_whole():
+    text = ENGLISH[6]
+    assert article.sentences(text, "en") == [
+        "Mr. Smith arrived on February 22, 2022.", "The U.S. envoy left in Dec. 2024 (Doe, 2024).", "Then what?"]
+    assert [text[a:b].strip() for a, b in article.sentence_spans(text, "en")] == article.sentences(text, "en")
+
+
+def test_english_dates():
+    got = [(d.iso(), d.precision) for d in article.dates(ENGLISH[6] + " " + ENGLISH[10], "en")]
+    assert got == [("2022-02-22", "day"), ("2024-12", "month"), ("2024", "year"), ("2011/2020", "range")]
+    assert [d.iso() for d in article.dates("on 22 February 2022 and in May 2025", "en")] == ["2022-02-22", "2025-05"]
+
+
+def test_english_month_names():
+    assert [article.month_number(w, "en") for w in ("January", "sept.", "Dec", "yanvar", "января")] == [
+        1, 9, 12, None, None]
+
+
+def test_quote_from_an_english_text_by_line_and_anchors():
+    assert article.quote(7, ["envoy", "Doe, 2024"], all_lines=ENGLISH, lang="en") == (
+        "The U.S. envoy left in Dec. 2024 (Doe, 2024).")
+    with pytest.raises(article.AnchorError, match="not on article line 11"):
+        article.quote(11, ["envoy"], all_lines=ENGLISH, lang="en")

@@ -1,19 +1,44 @@
-"""The register schema and the verdict rules: each rule gives each verdict on the right observations."""
+"""Loading the register, looking claims up, and the one-line errors of a malformed register."""
 
 from __future__ import annotations
 
+import copy
+import math
+
 import pytest
+import yaml
 
 from khar_analysis.claims import register as claims
+from khar_analysis.claims import schema
+
+FILE = "data/claims/test.yaml"
+RANKING = {"id": "T-1", "family": "test", "line": 3, "anchor": ["two words"], "gloss": "a made-up ranking claim",
+           "claim_type": "ranking", "notebook": "00_test",
+           "claimed": {"value": ["RUS", "ISR"], "unit": "suppliers", "text": "RUS > ISR"},
+           "rule": {"kind": "rank_order"}}
+SHARE = {**RANKING, "id": "T-2", "claim_type": "share",
+         "claimed": {"value": 46, "unit": "% of transfers", "text": "about 46%"},
+         "rule": {"kind": "approx", "tolerance": {"abs": 3}}}
+PREMISE = {**RANKING, "id": "T-3", "claim_type": "qualitative", "claimed": {"text": "an effect"},
+           "rule": {"kind": "untestable"}, "would_test": "records that would show the effect"}
 
 
-def _claim(kind: str, value=None, tolerance=None, would_test: str = "x") -> claims.Claim:
-    rule = {"kind": kind}
-    if tolerance:
-        rule["tolerance"] = tolerance
-    return claims.Claim(id="T-1", family="test", line=1, anchor=[], gloss="a test claim", claim_type="share",
-                        claimed={"value": value, "unit": "u", "text": "t"}, rule=rule, notebook="00_test",
-                        would_test=would_test)
+def parse(*records):
+    return claims.parse_records(list(records), FILE)
+
+
+def changed(record: dict, path: str, value=None, delete: bool = False) -> dict:
+    """A deep copy of ``record`` with the dotted ``path`` set to ``value`` (or deleted)."""
+    out = copy.deepcopy(record)
+    *parents, key = path.split(".")
+    node = out
+    for p in parents:
+        node = node[p]
+    if delete:
+        del node[key]
+    else:
+        node[key] = value
+    return out
 
 
 def test_register_loads_and_every_row_names_an_existing_or_planned_notebook(lay):
@@ -25,73 +50,90 @@ def test_register_loads_and_every_row_names_an_existing_or_planned_notebook(lay)
             assert c.would_test, c.id
 
 
-@pytest.mark.parametrize(
-    ("observed", "variants", "expected"),
-    [
-        (["RUS", "ISR", "BLR", "TUR", "UKR"], {}, "reproduced"),
-        (["RUS", "ISR", "TUR", "BLR"], {}, "not_reproduced"),
-        (["RUS", "ISR", "BLR", "TUR"], {"other": ["RUS", "ISR", "BLR", "UKR"]}, "reproduced_with_caveat"),
-        (["RUS", "ISR", "BLR", "UKR"], {"other": ["RUS", "ISR", "BLR", "TUR"]}, "reproduced_with_caveat"),
-        (["RUS", "ISR", "BLR", "UKR"], {"other": ["ISR", "RUS", "BLR", "TUR"]}, "not_reproduced"),
-    ],
-)
-def test_rank_order(observed, variants, expected):
-    v = claims.assess(_claim("rank_order", ["RUS", "ISR", "BLR", "TUR"]), observed, variants)
-    assert v.verdict == expected
-
-
-def test_approx_uses_the_registered_tolerance():
-    claim = _claim("approx", 46, {"abs": 5})
-    assert claims.assess(claim, 50.9).verdict == "reproduced"
-    assert claims.assess(claim, 51.1).verdict == "not_reproduced"
-    assert "tolerance abs 5" in claims.assess(claim, 50).reason
-    rel = _claim("approx", 100, {"rel": 0.1})
-    assert claims.assess(rel, 109).verdict == "reproduced"
-    assert claims.assess(rel, 111).verdict == "not_reproduced"
-
-
-def test_at_least_and_at_most():
-    assert claims.assess(_claim("at_least", 300_000), 310_000).verdict == "reproduced"
-    assert claims.assess(_claim("at_least", 300_000), 290_000).verdict == "not_reproduced"
-    assert claims.assess(_claim("at_most", 2), 3).verdict == "not_reproduced"
-
-
-def test_boolean_indeterminate_is_not_testable_never_reproduced():
-    claim = _claim("boolean", True)
-    assert claims.assess(claim, True).verdict == "reproduced"
-    assert claims.assess(claim, False).verdict == "not_reproduced"
-    assert claims.assess(claim, None).verdict == "not_testable"
-    assert claims.assess(claim, None, {"day precision": True}).verdict == "reproduced_with_caveat"
-
-
-def test_untestable_says_which_data_would_and_fails_on_a_contradicted_premise():
-    claim = _claim("untestable", would_test="battlefield loss records")
-    v = claims.assess(claim, True)
-    assert v.verdict == "not_testable" and "battlefield loss records" in v.reason
-    assert claims.assess(claim, False).verdict == "not_reproduced"
-
-
-def test_a_verdict_outside_the_vocabulary_is_rejected():
-    with pytest.raises(ValueError, match="not a verdict"):
-        claims.Verdict("T-1", "pending", "o", "c", "r")
-
-
 def test_verdict_for_an_unregistered_claim_fails(lay):
     with pytest.raises(claims.RegisterError, match="unregistered claim 'NOPE-1'"):
         claims.verdict("NOPE-1", observed=True, lay=lay)
 
 
-def test_verdict_display_carries_the_json_the_build_collects():
-    v = claims.assess(_claim("boolean", True), True)
-    bundle = v._repr_mimebundle_()
-    assert bundle["text/plain"].startswith("T-1: reproduced | observed: True")
-    assert bundle[claims.MIMETYPE]["verdict"] == "reproduced"
+
+def test_a_valid_register_parses_into_claims_typed_by_rule_kind():
+    ranking, share, premise = parse(RANKING, SHARE, PREMISE)
+    assert isinstance(ranking, schema.RankOrderClaim) and ranking.claimed.value == ["RUS", "ISR"]
+    assert isinstance(share, schema.NumberClaim) and share.rule.tolerance.amount(46) == 3
+    assert isinstance(premise, schema.UntestableClaim) and "value" not in premise.claimed
+    # the register's old mapping reading still works
+    assert share.claimed["value"] == 46 and share.rule.get("tolerance").get("abs") == 3
+    assert ranking.rule.get("tolerance", {}) == {} and share.claimed.as_dict()["unit"] == "% of transfers"
 
 
-def test_an_undecidable_primary_is_said_so():
-    claim = _claim("boolean", True)
-    v = claims.assess(claim, None, {"a": True, "b": False})
-    assert v.verdict == "reproduced_with_caveat" and "cannot be decided under" in v.reason
-    v = claims.assess(claim, None, {"a": False})
-    assert v.verdict == "not_reproduced" and "cannot be decided under" in v.reason
-    assert claims.assess(claim, True, {"a": None}).variants["a"].endswith("-> indeterminate")
+def test_the_real_register_holds_typed_values(lay):
+    register = claims.load_register(lay)
+    for c in register.values():
+        if c.rule.kind == "rank_order":
+            assert all(isinstance(v, str) and len(v) == 3 for v in c.claimed.value), c.id
+        elif c.rule.kind in schema.NUMERIC_KINDS:
+            assert isinstance(c.claimed.value, int | float) and not isinstance(c.claimed.value, bool), c.id
+    assert claims.claimed_value("ARMS-1", lay) == ["RUS", "ISR", "BLR", "TUR"]
+
+
+@pytest.mark.parametrize(("record", "field", "expected", "found"), [
+    (changed(RANKING, "claimed.value", "RUS"), "claimed.value", "a list", "'RUS' (str)"),
+    (changed(RANKING, "claimed.value", ["RUS", "Israel"]), "claimed.value[1]", "a string matching", "'Israel'"),
+    (changed(RANKING, "claimed.value", []), "claimed.value", "at least 1 item", "[]"),
+    (changed(SHARE, "claimed.value", "46"), "claimed.value", "a number", "'46' (str)"),
+    (changed(SHARE, "claimed.value", True), "claimed.value", "a number", "True (bool)"),
+    (changed(SHARE, "claimed.value", math.nan), "claimed.value", "a finite number", "nan"),
+    (changed(SHARE, "rule.tolerance.abs", -1), "rule.tolerance.abs", "a number >= 0", "-1"),
+    (changed(SHARE, "rule.tolerance", {"abs": 1, "rel": 0.1}), "rule.tolerance", "exactly one of abs, rel", "{"),
+    (changed(SHARE, "rule.tolerance.pct", 2), "rule.tolerance.pct", "one of the keys abs, rel", "2 (int)"),
+    (changed(RANKING, "rule.tolerance", {"abs": 1}), "rule.tolerance", "no value here", "{'abs': 1}"),
+    (changed(RANKING, "colour", "red"), "colour", "one of the keys id, family", "'red'"),
+    (changed(RANKING, "claimed.unit", delete=True), "claimed.unit", "a value (the key is required)", "nothing"),
+    (changed(RANKING, "rule.kind", "ranked"), "rule.kind", "one of rank_order, approx", "'ranked'"),
+    (changed(RANKING, "line", 0), "line", "a number >= 1", "0 (int)"),
+    (changed(PREMISE, "would_test", delete=True), "would_test", "a value (the key is required)", "nothing"),
+    (changed(PREMISE, "claimed.value", {"share": math.inf}), "claimed.value", "finite numbers only", "{'share': inf}"),
+])
+def test_each_typed_failure_is_one_line_naming_file_claim_and_field(record, field, expected, found):
+    with pytest.raises(claims.RegisterError) as info:
+        parse(record)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"{FILE}: {record['id']}: {field}: expected {expected}"), message
+    assert f"found {found}" in message, message
+
+
+@pytest.mark.parametrize(("yaml_text", "field"), [
+    ("notes: NO", "notes"),                 # YAML 1.1: NO is false
+    ("citation: yes", "citation"),
+    ("notes: 2024-01-05", "notes"),         # an unquoted ISO date is a date
+])
+def test_yaml_1_1_surprises_are_reported_not_accepted(yaml_text, field):
+    key, text = yaml_text.split(": ")
+    record = {**RANKING, key: yaml.safe_load(text)}
+    with pytest.raises(claims.RegisterError, match=rf"T-1: {field}: expected a string, found .*quote the value"):
+        parse(record)
+
+
+def test_norway_read_as_false_in_a_ranking_is_reported():
+    record = changed(RANKING, "claimed.value", yaml.safe_load("[RUS, NO]"))
+    with pytest.raises(claims.RegisterError, match=r"claimed\.value\[1\]: expected a string, found False"):
+        parse(record)
+
+
+def test_a_claim_built_directly_is_typed_too():
+    with pytest.raises(ValueError, match=r"claimed\.value"):
+        schema.Claim(**changed(RANKING, "claimed.value", "RUS, ISR"))
+
+
+def test_duplicate_ids_and_a_non_list_file_fail(tmp_path):
+    from khar_analysis.core.paths import Layout
+
+    lay = Layout(tmp_path)
+    lay.claims_dir.mkdir(parents=True)
+    (lay.claims_dir / "a.yaml").write_text(yaml.safe_dump([RANKING, RANKING]), encoding="utf-8")
+    with pytest.raises(claims.RegisterError, match="T-1: id: expected a unique claim id"):
+        claims.load_register(lay)
+    (lay.claims_dir / "a.yaml").write_text("id: T-1\n", encoding="utf-8")
+    with pytest.raises(claims.RegisterError, match="expected a list of claim records, found dict"):
+        claims.load_register(lay)

@@ -17,71 +17,66 @@ What counts as a number (kinds)
 ``ordinal``      ordinals (``четвёртое место``, ``второй уровень``) and ``во-первых`` ...;
 ``duration``     vague durations (``некоторое время``, ``долгие годы``).
 
-Deliberately out of scope, because in this register of Russian they state no count: forms of
-``один`` (``одним из``, ``с одной стороны``: "one of", "on the one hand") and of ``оба`` ("both",
-pointing back to two named actors), and compounds (``двусторонний``, ``двухуровневый``). A token is
-the number expression with the next word (the counted noun), lower-cased, so it is short and unique
-enough to annotate by line.
+The words are the language's (:class:`khar_analysis.article.lang.NumberWords`; what each language
+leaves out, and why, is in its module). A token is the number expression with the next word (the
+counted noun), lower-cased, so it is short and unique enough to annotate by line.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache, partial
 from pathlib import Path
 
 import jsonschema
 import pandas as pd
 import yaml
 
-from khar_analysis.article import citations
+from khar_analysis.article import intext
+from khar_analysis.article import lang as languages
 from khar_analysis.article import text as article
+from khar_analysis.article.lang import Language
 from khar_analysis.core.paths import Layout
 from khar_analysis.core.paths import layout as default_layout
 
 COVERAGE_FILE = Path("data") / "claims" / "coverage" / "numbers.yaml"
 KINDS = ("date", "month", "year", "year_range", "percent", "count", "word_count", "ordinal", "duration")
 
-_QUALIFIER = r"(?:(?P<q>около|более|менее|почти|свыше|примерно|порядка|до|не\s+менее|не\s+более)\s+)?"
-_PERCENT = re.compile(rf"(?<![\w-]){_QUALIFIER}(?P<n>\d+(?:[.,]\d+)?)\s*(?:%|процент\w*)", re.IGNORECASE)
-_MULT = {"тысяч": 1e3, "тыс": 1e3, "млн": 1e6, "миллион": 1e6, "млрд": 1e9, "миллиард": 1e9}
-_COUNT = re.compile(
-    rf"(?<![\w-]){_QUALIFIER}(?P<n>\d+(?:[  ]\d{{3}})*(?:[.,]\d+)?)"
-    r"(?:\s+(?P<mult>тысяч\w*|тыс\.|млн\.?|миллион\w*|млрд\.?|миллиард\w*))?(?![\w-])",
-    re.IGNORECASE,
-)
-_CARDINALS = {
-    2: r"два|две|двух|двум|двумя|двое", 3: r"три|тр[её]х|тр[её]м|тремя|трое",
-    4: r"четыре|четыр[её]х|четыр[её]м|четырьмя|четверо", 5: r"пять|пяти|пятью|пятеро",
-    6: r"шесть|шести|шестью", 7: r"семь|семи|семью", 8: r"восемь|восьми|восемью", 9: r"девять|девяти|девятью",
-    10: r"десять|десяти|десятью", 100: r"сто|ста", 1000: r"тысяча|тысячи|тысячу|тысячей",
-}
-_COLLECTIVES = {2: r"двойк\w*", 3: r"тройк\w*", 4: r"четв[её]рк\w*", 5: r"пят[её]рк\w*", 10: r"десятк\w*"}
-_ORD_STEMS = {1: "перв", 2: "втор", 3: "трет", 4: "четв[её]рт", 5: "пят", 6: "шест", 7: "седьм", 8: "восьм",
-              9: "девят", 10: "десят"}
-_ORD_END = r"(?:ый|ая|ое|ого|ой|ом|ому|ым|ую|ые|ых|ыми|ий|ья|ье|ьего|ьей|ьем|ьему|ьим|ью|ьи|ьих|ьими)"
-_ADVERBIAL = {1: r"во-первых|впервые", 2: r"во-вторых|дважды", 3: r"в-третьих|трижды", 4: r"в-четв[её]ртых"}
-_FEW = r"несколько|нескольких|нескольким|несколькими"
-_DURATION = re.compile(r"(?<![\w-])(?:(?:некоторое|долгое|длительное|короткое)\s+время|долги[ех]\s+год\w*"
-                       r"|много\s+лет)(?![\w-])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    percent: re.Pattern
+    count: re.Pattern
+    duration: re.Pattern
+    words: tuple[tuple[re.Pattern, str, float | None], ...]
+
+
+def _word(forms: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w-])(?:{forms})(?![\w-])", re.IGNORECASE)
+
+
+@cache
+def _patterns(lg: Language) -> _Patterns:
+    """The language's number words compiled: percent, count (digits with a multiplier), duration, words."""
+    nw = lg.numbers
+    qualifier = rf"(?:(?P<q>{nw.qualifiers})\s+)?"
+    words = [(_word(forms), "word_count", float(n)) for n, forms in nw.cardinals.items()]
+    words += [(_word(forms), "word_count", float(n)) for n, forms in nw.collectives.items()]
+    words.append((_word(nw.few), "word_count", None))
+    words += [(_word(stem + nw.ordinal_endings), "ordinal", float(n)) for n, stem in nw.ordinal_stems.items()]
+    words += [(_word(forms), "ordinal", float(n)) for n, forms in nw.adverbials.items()]
+    return _Patterns(
+        percent=re.compile(rf"(?<![\w-]){qualifier}(?P<n>\d+(?:[.,]\d+)?)\s*(?:%|{nw.percent})", re.IGNORECASE),
+        count=re.compile(rf"(?<![\w-]){qualifier}(?P<n>\d+(?:[  ]\d{{3}})*(?:[.,]\d+)?)"
+                         rf"(?:\s+(?P<mult>{nw.multiplier_words}))?(?![\w-])", re.IGNORECASE),
+        duration=_word(nw.durations),
+        words=tuple(words),
+    )
+
+
 _NEXT_WORD = re.compile(r"\s*(?:\([^()]*\)\s*)?([^\W\d_][\w-]*)")
-
-
-def _word_patterns() -> list[tuple[re.Pattern, str, float | None]]:
-    pats = []
-    for n, forms in _CARDINALS.items():
-        pats.append((re.compile(rf"(?<![\w-])(?:{forms})(?![\w-])", re.IGNORECASE), "word_count", float(n)))
-    for n, forms in _COLLECTIVES.items():
-        pats.append((re.compile(rf"(?<![\w-])(?:{forms})(?![\w-])", re.IGNORECASE), "word_count", float(n)))
-    pats.append((re.compile(rf"(?<![\w-])(?:{_FEW})(?![\w-])", re.IGNORECASE), "word_count", None))
-    for n, stem in _ORD_STEMS.items():
-        pats.append((re.compile(rf"(?<![\w-]){stem}{_ORD_END}(?![\w-])", re.IGNORECASE), "ordinal", float(n)))
-    for n, forms in _ADVERBIAL.items():
-        pats.append((re.compile(rf"(?<![\w-])(?:{forms})(?![\w-])", re.IGNORECASE), "ordinal", float(n)))
-    return pats
-
-
-_WORDS = _word_patterns()
 
 
 @dataclass(frozen=True)
@@ -103,10 +98,12 @@ def _number(text: str) -> float:
     return float(re.sub(r"[  ]", "", text).replace(",", "."))
 
 
-def mentions_in(text: str, line: int) -> list[NumberMention]:
+def mentions_in(text: str, line: int, lang: article.LangArg = None) -> list[NumberMention]:
     """Every number in one paragraph (in-text citations blanked out first), in order."""
+    lg = languages.resolve(lang)
+    pats = _patterns(lg)
     masked = text
-    for c in citations.citations_in(text, line):
+    for c in intext.citations_in(text, line, lg):
         if c.parsed:
             close = text.find(")", c.start)
             open_ = text.rfind("(", 0, c.start)
@@ -121,32 +118,35 @@ def mentions_in(text: str, line: int) -> list[NumberMention]:
             taken[i] = True
         out.append(NumberMention(line, start, _token(masked[start:token_end or end]), kind, value))
 
-    for d in article.dates(masked):
+    for d in article.dates(masked, lg):
         kind = {"day": "date", "month": "month", "year": "year", "range": "year_range"}[d.precision]
         add(d.start, d.end, kind, d.iso())
-    for m in _PERCENT.finditer(masked):
+    for m in pats.percent.finditer(masked):
         add(m.start(), m.end(), "percent", _number(m["n"]))
-    for m in _COUNT.finditer(masked):
+    for m in pats.count.finditer(masked):
         value = _number(m["n"])
-        mult = next((v for k, v in _MULT.items() if m["mult"] and m["mult"].casefold().startswith(k)), 1.0)
+        mult = next((v for k, v in lg.numbers.multipliers.items()
+                     if m["mult"] and m["mult"].casefold().startswith(k)), 1.0)
         end = m.end()
         if not m["mult"] and (nxt := _NEXT_WORD.match(masked, end)):
             end = nxt.end()
         add(m.start(), m.end(), "count", value * mult, end)
-    for m in _DURATION.finditer(masked):
+    for m in pats.duration.finditer(masked):
         add(m.start(), m.end(), "duration", None)
-    for pat, kind, value in _WORDS:
+    for pat, kind, value in pats.words:
         for m in pat.finditer(masked):
             end = m.end()
-            if not m.group(0).casefold().startswith(("во-", "в-")) and (nxt := _NEXT_WORD.match(masked, end)):
+            is_adverbial = m.group(0).casefold().startswith(lg.numbers.adverbial_prefixes)
+            if not is_adverbial and (nxt := _NEXT_WORD.match(masked, end)):
                 end = nxt.end()
             add(m.start(), m.end(), kind, value, end)
     return sorted(out, key=lambda n: n.start)
 
 
-def extract(all_lines, name: str = "article") -> list[NumberMention]:
+def extract(all_lines, name: str = "article", lang: article.LangArg = None) -> list[NumberMention]:
     """Every number the article's body states, in reading order."""
-    return article.over_paragraphs(all_lines, mentions_in, name)
+    lg = languages.resolve(lang)
+    return article.over_paragraphs(all_lines, partial(mentions_in, lang=lg), name, lg)
 
 
 # --- the annotation file --------------------------------------------------------------------------

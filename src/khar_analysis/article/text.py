@@ -2,19 +2,22 @@
 
 The article is a pinned raw file (manifest id ``article``); the project never stores its sentences.
 Quotes are cut from the file at build time by line number and anchor words, into outputs that are
-not committed.
+not committed. Its language is declared in its manifest record (``language``); the words and
+patterns of each language live in :mod:`khar_analysis.article.lang` (``ru``, ``en``), and every
+parsing function here takes ``lang`` (a :class:`~khar_analysis.article.lang.Language` or its code;
+omitted: the pinned article's).
 
 Layout of the file (checked by :func:`structure`, which fails loudly on anything else)
 ------------------------------------------------------------------------------------
 - one paragraph per line, blank lines between; line 1 is the dateline, then the title (repeated once
   on the web page the copy was saved from);
 - section headings are short lines without closing punctuation; exactly one of them names the
-  source list (``Источники``), which runs to the end of the file and is followed by page furniture
-  (a newsletter box) that :mod:`khar_analysis.article.citations` separates from the entries.
+  source list (``Источники``, ``References``: the language's ``reference_headings``), which runs to the
+  end of the file and is followed by page furniture (a newsletter box) that
+  :mod:`khar_analysis.article.entries` separates from the entries.
 
-Dates in the prose (:func:`dates`) are Russian: ``22 февраля 2022 года``, ``в декабре 2024 года``,
-``январь 2026 года``, ``2011–2020 годов``, ``в 2024 году``. The source list writes months in
-Azerbaijani (``yanvar 2026``); :data:`MONTHS` knows Russian, Azerbaijani, Turkish and English names.
+Dates in the prose (:func:`dates`) follow the language: ``22 февраля 2022 года``, ``в декабре 2024
+года``, ``2011–2020 годов``; ``22 February 2022``, ``February 22, 2022``, ``in 2024``.
 """
 
 from __future__ import annotations
@@ -24,40 +27,41 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from khar_analysis.article import lang as languages
+from khar_analysis.article.lang import Language
+from khar_analysis.article.lang.ru import MONTHS  # noqa: F401  (read by url_date for English month names)
 from khar_analysis.core.layout_checks import expect_true
 from khar_analysis.core.paths import Layout
 from khar_analysis.provenance import manifest
 
 SOURCE_ID = "article"
-_SENTENCE_END = re.compile(r"(?<=[.!?…»)])\s+(?=[«(A-ZА-ЯЁ0-9])")
-#: Headings that open the source list.
-REFERENCE_HEADINGS = ("Источники", "Литература", "Список литературы", "References", "Sources")
+YEAR = r"(?:1[89]|20)\d{2}"
+LangArg = Language | str | None
 
-#: Month names by number: (Russian stem, Azerbaijani, Turkish, English, English abbreviation).
-MONTHS: dict[int, tuple[str, ...]] = {
-    1: ("январ", "yanvar", "ocak", "january", "jan"),
-    2: ("феврал", "fevral", "şubat", "february", "feb"),
-    3: ("март", "mart", "mart", "march", "mar"),
-    4: ("апрел", "aprel", "nisan", "april", "apr"),
-    5: ("ма", "may", "mayıs", "may", "may"),
-    6: ("июн", "iyun", "haziran", "june", "jun"),
-    7: ("июл", "iyul", "temmuz", "july", "jul"),
-    8: ("август", "avqust", "ağustos", "august", "aug"),
-    9: ("сентябр", "sentyabr", "eylül", "september", "sep"),
-    10: ("октябр", "oktyabr", "ekim", "october", "oct"),
-    11: ("ноябр", "noyabr", "kasım", "november", "nov"),
-    12: ("декабр", "dekabr", "aralık", "december", "dec"),
-}
-# Russian month words: stem + case ending (январь/января/январе, май/мая/мае, март/марта/марте).
-_RU_MONTH = (r"(?:январ[ьяе]|феврал[ьяе]|март[ае]?|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|август[ае]?"
-             r"|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])")
-_YEAR = r"(?:1[89]|20)\d{2}"
-_DATE = re.compile(
-    rf"(?<![\w-])(?:(?P<day>[0-3]?\d)\s+)?(?:(?P<month>{_RU_MONTH})\s+)?(?P<year>{_YEAR})"
-    rf"(?:\s*[–—-]\s*(?P<year_end>{_YEAR}))?(?P<suffix>[a-z](?!\w))?"
-    r"(?:\s+(?P<word>год(?:а|у|ом|ов|ах|ы)?|гг?\.))?(?!\w)",
-    re.IGNORECASE,
-)
+
+@cache
+def _date_regex(lg: Language) -> re.Pattern:
+    day_after = r"(?:(?P<day_after>[0-3]?\d),?\s+)?" if lg.day_after_month else ""
+    return re.compile(
+        rf"(?<![\w-])(?:(?P<day>[0-3]?\d)\s+)?(?:(?P<month>{lg.month_pattern})\s+{day_after})?(?P<year>{YEAR})"
+        rf"(?:\s*[–—-]\s*(?P<year_end>{YEAR}))?(?P<suffix>[a-z](?!\w))?"
+        rf"(?:\s+(?P<word>{lg.year_words}))?(?!\w)",
+        re.IGNORECASE,
+    )
+
+
+def citation_date_part(lg: Language) -> str:
+    """The regex of the date closing a citation or a list entry: ``[day] [month] YEAR[suffix]``, the month
+    in the prose's forms or a listed name (groups ``date``, ``day``, ``month``, ``year``, ``suffix``)."""
+    listed = sorted({n for names in lg.listed_months.values() for n in names}, key=len, reverse=True)
+    any_month = f"(?:{lg.month_pattern}|{'|'.join(map(re.escape, listed))})" if listed else lg.month_pattern
+    return (rf"(?P<date>(?:(?P<day>[0-3]?\d)\s+)?(?:(?P<month>{any_month})\s+)?(?P<year>{YEAR})"
+            r"(?P<suffix>[a-z])?)")
+
+
+@cache
+def _sentence_end(lg: Language) -> re.Pattern:
+    return re.compile(lg.sentence_end)
 
 
 class AnchorError(LookupError):
@@ -74,24 +78,33 @@ def lines(lay: Layout | None = None) -> tuple[str, ...]:
     return _lines(manifest.path(SOURCE_ID, lay))
 
 
-def sentences(text: str) -> list[str]:
+def language(lay: Layout | None = None) -> Language:
+    """The article's language, as its manifest record declares it."""
+    return languages.of_source(SOURCE_ID, lay)
+
+
+def sentences(text: str, lang: LangArg = None) -> list[str]:
     """Split a paragraph into sentences (after ., !, ?, … or a closing quote/bracket before a capital)."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    return [s.strip() for s in _sentence_end(languages.resolve(lang)).split(text) if s.strip()]
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+def sentence_spans(text: str, lang: LangArg = None) -> list[tuple[int, int]]:
     """``(start, end)`` character offsets of the sentences :func:`sentences` finds in ``text``."""
     spans, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
+    for m in _sentence_end(languages.resolve(lang)).finditer(text):
         spans.append((start, m.start()))
         start = m.end()
     spans.append((start, len(text)))
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
-def quote(line: int, anchors: list[str], lay: Layout | None = None) -> str:
-    """The sentence on ``line`` that contains the first anchor (all anchors must be on the line)."""
-    all_lines = lines(lay)
+def quote(line: int, anchors: list[str], lay: Layout | None = None, all_lines=None, lang: LangArg = None) -> str:
+    """The sentence on ``line`` that contains the first anchor (all anchors must be on the line).
+
+    ``all_lines`` and ``lang`` default to the pinned article and its declared language.
+    """
+    all_lines = all_lines if all_lines is not None else lines(lay)
+    lg = languages.resolve(lang, lay)
     if not 1 <= line <= len(all_lines):
         raise AnchorError(f"line {line} is outside the article (1..{len(all_lines)})")
     text = all_lines[line - 1]
@@ -100,7 +113,7 @@ def quote(line: int, anchors: list[str], lay: Layout | None = None) -> str:
         raise AnchorError(f"anchor words {missing} are not on article line {line}")
     if not anchors:
         return text
-    for sentence in sentences(text):
+    for sentence in sentences(text, lg):
         if anchors[0].casefold() in sentence.casefold():
             return sentence
     return text
@@ -108,21 +121,15 @@ def quote(line: int, anchors: list[str], lay: Layout | None = None) -> str:
 
 # --- dates ---------------------------------------------------------------------------------------
 
-def month_number(word: str) -> int | None:
-    """The month a word names (Russian in any case, Azerbaijani, Turkish, English), else ``None``.
+def month_number(word: str, lang: LangArg = None) -> int | None:
+    """The month a word names (for Russian: in any case, or in Azerbaijani, Turkish, English), else ``None``.
 
-    >>> month_number("января"), month_number("yanvar"), month_number("Dec"), month_number("войны")
-    (1, 1, 12, None)
+    >>> month_number("января", "ru"), month_number("yanvar", "ru"), month_number("Dec", "ru")
+    (1, 1, 12)
+    >>> month_number("войны", "ru"), month_number("Sept.", "en")
+    (None, 9)
     """
-    w = word.casefold().strip(".")
-    if not w.isalpha():
-        return None
-    if re.fullmatch(_RU_MONTH, w):
-        return next(n for n, names in MONTHS.items() if w.startswith(names[0]))
-    for n, names in MONTHS.items():
-        if w in names[1:]:
-            return n
-    return None
+    return languages.resolve(lang).month_number(word)
 
 
 @dataclass(frozen=True)
@@ -153,18 +160,21 @@ class DateMention:
         return "-".join([str(self.year)] + [f"{p:02d}" for p in (self.month, self.day) if p])
 
 
-def dates(text: str) -> list[DateMention]:
-    """Every date expression in ``text`` (Russian prose), in order.
+def dates(text: str, lang: LangArg = None) -> list[DateMention]:
+    """Every date expression in ``text`` (prose in ``lang``), in order.
 
     A day needs a month (``22 февраля 2022``); a bare number before a year is not a day.
 
-    >>> [d.iso() for d in dates("за 22 февраля 2022 года, в декабре 2024 года и в 2011–2020 годах")]
+    >>> [d.iso() for d in dates("за 22 февраля 2022 года, в декабре 2024 года и в 2011–2020 годах", "ru")]
     ['2022-02-22', '2024-12', '2011/2020']
+    >>> [d.iso() for d in dates("on February 22, 2022 and in Dec. 2024", "en")]
+    ['2022-02-22', '2024-12']
     """
+    lg = languages.resolve(lang)
     out = []
-    for m in _DATE.finditer(text):
-        start, day = m.start(), m.group("day")
-        month = month_number(m.group("month")) if m.group("month") else None
+    for m in _date_regex(lg).finditer(text):
+        start, day = m.start(), m.group("day") or m.groupdict().get("day_after")
+        month = lg.month_number(m.group("month")) if m.group("month") else None
         if day and not month:  # "38 2024" is not a date: restart at the year
             start, day = m.start("year"), None
         out.append(DateMention(
@@ -212,28 +222,30 @@ def _is_heading(text: str) -> bool:
     return bool(t) and len(t.split()) <= 14 and not re.search(r"[.!?…:;,]$", t) and not t[0].isdigit()
 
 
-def structure(all_lines: tuple[str, ...] | list[str], name: str = "article") -> Structure:
+def structure(all_lines: tuple[str, ...] | list[str], name: str = "article", lang: LangArg = None) -> Structure:
     """Split the article's lines into dateline, title, body sections and the source list.
 
     A heading is a short line without closing punctuation that does not start with a digit. The first
     heading is the title (identical repeats of it are title repeats); the others open sections, and
-    the one named in :data:`REFERENCE_HEADINGS` opens the source list, which runs to the end.
+    the one named in the language's ``reference_headings`` opens the source list, which runs to the end.
     Raises :class:`~khar_analysis.core.layout_checks.UnknownLayoutError` when there is no title, no body
     section, or not exactly one source-list heading.
     """
+    lg = languages.resolve(lang)
+    ref_headings = lg.reference_headings
     n = len(all_lines)
-    dateline = 1 if n and dates(all_lines[0]) and all_lines[0].strip()[0].isdigit() else None
+    dateline = 1 if n and dates(all_lines[0], lg) and all_lines[0].strip()[0].isdigit() else None
     headings: list[int] = []
     for i, text in enumerate(all_lines, start=1):
         if i == dateline:
             continue
-        if text.strip() in REFERENCE_HEADINGS:
+        if text.strip() in ref_headings:
             headings.append(i)
             break  # nothing after the source list's heading is a section
         if _is_heading(text):
             headings.append(i)
-    ref = [i for i in headings if all_lines[i - 1].strip() in REFERENCE_HEADINGS]
-    expect_true(name, len(ref) == 1, f"expected one source-list heading {REFERENCE_HEADINGS}, found {len(ref)}")
+    ref = [i for i in headings if all_lines[i - 1].strip() in ref_headings]
+    expect_true(name, len(ref) == 1, f"expected one source-list heading {ref_headings}, found {len(ref)}")
     expect_true(name, len(headings) >= 3, f"expected a title and body sections, found {len(headings)} heading(s)")
     title = all_lines[headings[0] - 1].strip()
     title_lines = tuple(i for i in headings if all_lines[i - 1].strip() == title)
@@ -251,9 +263,9 @@ def structure(all_lines: tuple[str, ...] | list[str], name: str = "article") -> 
     return Structure(dateline, title_lines, body, next(s for s in sections if s.line == ref[0]), paragraphs)
 
 
-def over_paragraphs(all_lines, find, name: str = "article") -> list:
+def over_paragraphs(all_lines, find, name: str = "article", lang: LangArg = None) -> list:
     """``find(text, line)`` applied to every body paragraph, the results joined in reading order."""
-    return [hit for p in structure(all_lines, name).paragraphs for hit in find(p.text, p.line)]
+    return [hit for p in structure(all_lines, name, lang).paragraphs for hit in find(p.text, p.line)]
 
 
 def outline(st: Structure, words: int = 4):

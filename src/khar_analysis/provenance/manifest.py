@@ -75,6 +75,7 @@ MANIFEST_SCHEMA: dict[str, Any] = {
             },
         },
         "claims": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]+-[0-9A-Z]+$"}},
+        "language": {"enum": ["ru", "en"]},  # of a text source, for khar_analysis.article.lang
         "notes": {"type": "string"},
     },
 }
@@ -131,6 +132,7 @@ class Source:
     data_generated: str = ""
     mirrored: bool = True
     authored: dict[str, str] = field(default_factory=dict)
+    language: str = ""
     notes: str = ""
 
     def local_path(self, lay: Layout) -> Path:

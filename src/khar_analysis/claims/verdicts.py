@@ -1,0 +1,195 @@
+"""Assessing observed values against a register row: rules, margins and verdicts (pure, no file access).
+
+Notebooks pass *observed* values, computed from raw files by the library, to
+:func:`khar_analysis.claims.register.verdict`, which looks the claim up and calls :func:`assess`
+here; the verdict is computed, never typed in. Vocabulary: :data:`VERDICTS` (``pending`` is a build
+state for claims whose notebook does not exist yet, never a verdict).
+
+Rule kinds
+----------
+``rank_order``  observed ranking starts with the claimed codes, in order.
+``approx``      ``|observed - claimed| <= tolerance`` (``abs`` in the claim's unit, or ``rel`` share).
+``at_least``    ``observed >= claimed`` (e.g. "more than 300 thousand").
+``at_most``     ``observed <= claimed``.
+``boolean``     observed is ``True`` (holds), ``False`` (contradicted) or ``None`` (indeterminate, e.g. a
+                month-precision date against a day: the data cannot decide, so ``not_testable``).
+``untestable``  the data here cannot reach the claim; an optional observed *premise* that is
+                contradicted makes it ``not_reproduced``, otherwise ``not_testable`` with ``would_test``.
+
+Variants (other releases, windows, definitions, sources) are assessed with the same rule. The
+primary holds and all variants hold: ``reproduced``. Some hold and some do not:
+``reproduced_with_caveat``, naming them. None holds: ``not_reproduced``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from khar_analysis.claims.schema import Claim
+
+VERDICTS = ("reproduced", "reproduced_with_caveat", "not_reproduced", "not_testable")
+PENDING = "pending"
+MIMETYPE = "application/vnd.khar.verdict+json"
+_LABELS = {True: "holds", False: "does not hold", None: "indeterminate"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A computed verdict. Displayed in a notebook, it prints one canonical line and carries JSON
+    (mimetype :data:`MIMETYPE`) that the build collects into the ledger."""
+
+    claim_id: str
+    verdict: str
+    observed: str
+    claimed: str
+    reason: str
+    caveat: str = ""
+    notebook: str = ""
+    variants: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"{self.claim_id}: {self.verdict!r} is not a verdict; expected one of {VERDICTS}")
+
+    def line(self) -> str:
+        """The canonical one-line form (what nbval guards)."""
+        text = f"{self.claim_id}: {self.verdict} | observed: {self.observed} | claimed: {self.claimed}"
+        return text + (f" | caveat: {self.caveat}" if self.caveat else "")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        plain = self.line() + f"\n  reason: {self.reason}"
+        if self.variants:
+            plain += "\n" + "\n".join(f"  {k}: {v}" for k, v in self.variants.items())
+        return {"text/plain": plain, MIMETYPE: self.to_json()}
+
+    def __repr__(self) -> str:
+        return self.line()
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    if isinstance(value, list | tuple):
+        return " > ".join(map(str, value))
+    if value is None:
+        return "indeterminate"
+    return str(value)
+
+
+def tolerance(claim: Claim) -> float:
+    """The rule's tolerance in the claim's unit (0 when the rule gives none)."""
+    tol = claim.rule.tolerance
+    return tol.amount(claim.claimed.value) if tol is not None else 0.0
+
+
+def holds(claim: Claim, observed: Any) -> bool | None:
+    """Whether ``observed`` satisfies the claim's rule: True, False, or None (cannot be decided)."""
+    kind = claim.rule.kind
+    claimed = claim.claimed.value
+    if observed is None:
+        return None
+    if kind == "rank_order":
+        want = list(claimed)
+        return list(observed)[: len(want)] == want
+    if kind in ("approx", "at_least", "at_most"):
+        obs = float(observed)
+        if math.isnan(obs):
+            return None
+        tol = tolerance(claim)
+        if kind == "approx":
+            return abs(obs - float(claimed)) <= tol + 1e-12
+        if kind == "at_least":
+            return obs >= float(claimed) - tol
+        return obs <= float(claimed) + tol
+    if not isinstance(observed, bool):  # boolean, untestable
+        raise TypeError(f"{claim.id}: rule {kind} needs a bool (or None) observation, got {observed!r}")
+    return observed
+
+
+def _tolerance_text(claim: Claim) -> str:
+    tol = claim.rule.tolerance
+    return f" (tolerance {', '.join(f'{k} {v}' for k, v in tol.as_dict().items())})" if tol else ""
+
+
+def _untestable(claim: Claim, observed: Any, obs_text: str, reason: str, shown: dict[str, str]) -> Verdict:
+    premise = holds(claim, observed) if observed is not None else None
+    claimed_text = claim.claimed.text
+    if premise is False:
+        return Verdict(claim.id, "not_reproduced", obs_text, claimed_text,
+                       reason or "the data contradict the claim's testable premise", notebook=claim.notebook)
+    why = reason or "the data here cannot test this claim"
+    if premise:
+        why += "; its testable premise holds"
+    return Verdict(claim.id, "not_testable", obs_text, claimed_text,
+                   f"{why}. Data that would test it: {claim.would_test}", notebook=claim.notebook, variants=shown)
+
+
+def assess(
+    claim: Claim,
+    observed: Any,
+    variants: dict[str, Any] | None = None,
+    observed_text: str | None = None,
+    reason: str = "",
+) -> Verdict:
+    """Turn observed values and the register row into a :class:`Verdict`.
+
+    ``observed`` is the value under the primary specification (the one closest to the claim's own
+    definition; the register's ``rule.primary`` names it); ``variants`` maps other specifications
+    (release, window, source, definition) to their observed values.
+    """
+    claimed_text = claim.claimed.text
+    obs_text = observed_text if observed_text is not None else _fmt(observed)
+    variants = variants or {}
+    tol_text = _tolerance_text(claim)
+    shown = {k: f"{_fmt(v)} -> {_LABELS[holds(claim, v)]}" for k, v in variants.items()}
+    if claim.rule.kind == "untestable":
+        return _untestable(claim, observed, obs_text, reason, shown)
+
+    primary = holds(claim, observed)
+    results = {k: holds(claim, v) for k, v in variants.items()}
+    if primary is None and not any(r is not None for r in results.values()):
+        return Verdict(claim.id, "not_testable", obs_text, claimed_text,
+                       (reason or "the data cannot decide at their precision")
+                       + (f". Data that would test it: {claim.would_test}" if claim.would_test else ""),
+                       notebook=claim.notebook, variants=shown)
+    held = [k for k, r in results.items() if r]
+    failed = [k for k, r in results.items() if r is False]
+    primary_name = claim.rule.primary or "primary specification"
+    primary_state = "cannot be decided under" if primary is None else "does not hold under"
+    if primary and not failed:
+        verdict, caveat = "reproduced", ""
+        why = f"holds under the {primary_name}{tol_text}" + (f" and all {len(held)} variants" if held else "")
+    elif primary or held:
+        verdict = "reproduced_with_caveat"
+        if primary:
+            caveat = f"does not hold under: {', '.join(failed)}"
+            why = f"holds under the {primary_name}{tol_text} but not under every variant"
+        else:
+            caveat = f"holds only under: {', '.join(held)}"
+            why = f"{primary_state} the {primary_name}{tol_text}; holds under some variants"
+    else:
+        verdict, caveat = "not_reproduced", ""
+        why = f"{primary_state} the {primary_name}{tol_text}" + (" and does not hold under any variant"
+                                                                 if variants else "")
+    return Verdict(claim.id, verdict, obs_text, claimed_text, (reason + "; " if reason else "") + why,
+                   caveat=caveat, notebook=claim.notebook, variants=shown)
+
+
+def verdicts_from_notebook(nb) -> list[tuple[str, dict[str, Any]]]:
+    """Every verdict an executed notebook displayed, as ``(cell_id, verdict-json)`` in cell order."""
+    found = []
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {}) if isinstance(out, dict) else {}
+            if MIMETYPE in data:
+                payload = data[MIMETYPE]
+                found.append((cell.get("id", ""), json.loads(payload) if isinstance(payload, str) else dict(payload)))
+    return found

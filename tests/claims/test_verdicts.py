@@ -1,0 +1,83 @@
+"""The verdict rules: each rule gives each verdict on the right observations (claims built inline)."""
+
+from __future__ import annotations
+
+import pytest
+
+from khar_analysis.claims import register as claims
+
+
+def _claim(kind: str, value=None, tolerance=None, would_test: str = "records that would test it") -> claims.Claim:
+    rule = {"kind": kind}
+    if tolerance:
+        rule["tolerance"] = tolerance
+    return claims.Claim(id="T-1", family="test", line=1, anchor=[], gloss="a test claim", claim_type="share",
+                        claimed={"value": value, "unit": "unit", "text": "the claim"}, rule=rule, notebook="00_test",
+                        would_test=would_test)
+
+
+@pytest.mark.parametrize(
+    ("observed", "variants", "expected"),
+    [
+        (["RUS", "ISR", "BLR", "TUR", "UKR"], {}, "reproduced"),
+        (["RUS", "ISR", "TUR", "BLR"], {}, "not_reproduced"),
+        (["RUS", "ISR", "BLR", "TUR"], {"other": ["RUS", "ISR", "BLR", "UKR"]}, "reproduced_with_caveat"),
+        (["RUS", "ISR", "BLR", "UKR"], {"other": ["RUS", "ISR", "BLR", "TUR"]}, "reproduced_with_caveat"),
+        (["RUS", "ISR", "BLR", "UKR"], {"other": ["ISR", "RUS", "BLR", "TUR"]}, "not_reproduced"),
+    ],
+)
+def test_rank_order(observed, variants, expected):
+    v = claims.assess(_claim("rank_order", ["RUS", "ISR", "BLR", "TUR"]), observed, variants)
+    assert v.verdict == expected
+
+
+def test_approx_uses_the_registered_tolerance():
+    claim = _claim("approx", 46, {"abs": 5})
+    assert claims.assess(claim, 50.9).verdict == "reproduced"
+    assert claims.assess(claim, 51.1).verdict == "not_reproduced"
+    assert "tolerance abs 5" in claims.assess(claim, 50).reason
+    rel = _claim("approx", 100, {"rel": 0.1})
+    assert claims.assess(rel, 109).verdict == "reproduced"
+    assert claims.assess(rel, 111).verdict == "not_reproduced"
+
+
+def test_at_least_and_at_most():
+    assert claims.assess(_claim("at_least", 300_000), 310_000).verdict == "reproduced"
+    assert claims.assess(_claim("at_least", 300_000), 290_000).verdict == "not_reproduced"
+    assert claims.assess(_claim("at_most", 2), 3).verdict == "not_reproduced"
+
+
+def test_boolean_indeterminate_is_not_testable_never_reproduced():
+    claim = _claim("boolean", True)
+    assert claims.assess(claim, True).verdict == "reproduced"
+    assert claims.assess(claim, False).verdict == "not_reproduced"
+    assert claims.assess(claim, None).verdict == "not_testable"
+    assert claims.assess(claim, None, {"day precision": True}).verdict == "reproduced_with_caveat"
+
+
+def test_untestable_says_which_data_would_and_fails_on_a_contradicted_premise():
+    claim = _claim("untestable", would_test="battlefield loss records")
+    v = claims.assess(claim, True)
+    assert v.verdict == "not_testable" and "battlefield loss records" in v.reason
+    assert claims.assess(claim, False).verdict == "not_reproduced"
+
+
+def test_a_verdict_outside_the_vocabulary_is_rejected():
+    with pytest.raises(ValueError, match="not a verdict"):
+        claims.Verdict("T-1", "pending", "o", "c", "r")
+
+
+def test_verdict_display_carries_the_json_the_build_collects():
+    v = claims.assess(_claim("boolean", True), True)
+    bundle = v._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("T-1: reproduced | observed: True")
+    assert bundle[claims.MIMETYPE]["verdict"] == "reproduced"
+
+
+def test_an_undecidable_primary_is_said_so():
+    claim = _claim("boolean", True)
+    v = claims.assess(claim, None, {"a": True, "b": False})
+    assert v.verdict == "reproduced_with_caveat" and "cannot be decided under" in v.reason
+    v = claims.assess(claim, None, {"a": False})
+    assert v.verdict == "not_reproduced" and "cannot be decided under" in v.reason
+    assert claims.assess(claim, True, {"a": None}).variants["a"].endswith("-> indeterminate")
