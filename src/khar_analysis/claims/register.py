@@ -132,6 +132,8 @@ def load_register(lay: Layout | None = None) -> dict[str, Claim]:
 
 def _parse_register(lay: Layout, files: list) -> dict[str, Claim]:
     records = load_records(files, REGISTER_SCHEMA, RegisterError, lay.rel, "claim")
+    from khar_analysis.claims.conditions import validate_records  # typed event conditions (imports this module)
+    validate_records(records, lay.rel)
     return {rec["id"]: Claim(**rec) for _, rec in records}
 
 

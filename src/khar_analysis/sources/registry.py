@@ -17,6 +17,7 @@ from khar_analysis.provenance import manifest
 
 #: loader name -> "module:function" (module relative to khar_analysis.sources)
 LOADERS: dict[str, str] = {
+    "event_catalogue": "catalogue:load_catalogue",
 }
 
 
