@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from khar_analysis.claims.conditions import validate_conditions
 from khar_analysis.claims.errors import RegisterError, describe_error
 from khar_analysis.claims.schema import RULE_KINDS, TYPED_CLAIM, Claim
 from khar_analysis.claims.verdicts import MIMETYPE, PENDING, VERDICTS, Verdict, assess, holds, verdicts_from_notebook
@@ -65,19 +66,22 @@ def _parse_register(lay: Layout, files: list[Path]) -> dict[str, Claim]:
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise RegisterError(f"{lay.rel(file)}: not valid UTF-8 YAML: {' '.join(str(exc).split())}") from exc
         for claim in parse_records(records, lay.rel(file)):
+            _validate_extensions(claim, records, lay.rel(file))
             if claim.id in claims:
                 raise RegisterError(f"{lay.rel(file)}: {claim.id}: id: expected a unique claim id, found a duplicate")
             claims[claim.id] = claim
-    _validate_extensions(claims)
     return claims
 
 
-def _validate_extensions(claims: dict[str, Claim]) -> None:
-    """Checks of family-specific parts of claimed values beyond their type (the hook for them).
+def _validate_extensions(claim: Claim, records: list[dict], shown: str) -> None:
+    """Checks of family-specific parts of claimed values beyond their type.
 
-    The schema types a ``boolean`` claim's mapping only as a mapping; the family that reads it (e.g.
-    event conditions) checks its content here. Raise :class:`RegisterError` with one line.
+    The schema types a ``boolean`` claim's mapping only as a mapping; the event condition language
+    (:mod:`khar_analysis.claims.conditions`) checks its content here, on the record as written, and
+    raises :class:`RegisterError` with one line naming the file, the claim and the field path.
     """
+    record = next(r for r in records if isinstance(r, dict) and r.get("id") == claim.id)
+    validate_conditions(record, shown)
 
 
 def _claim(claim_id: str, lay: Layout | None) -> Claim:

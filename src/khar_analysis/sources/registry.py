@@ -39,6 +39,8 @@ LOADERS: dict[str, str] = {
     "rsf_series": "rsf:load_series",
     "rsf_2025_csv": "rsf:load_2025",
     "eiu_owid_csv": "eiu:load_index",
+    # the project's event catalogue
+    "event_catalogue": "catalogue:load_catalogue",
 }
 
 
