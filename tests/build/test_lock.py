@@ -24,6 +24,6 @@ def test_no_wait_names_the_lock(tmp_path):
     lay = Layout(tmp_path)
     lay.build.mkdir()
     holder = filelock.FileLock(lay.build / ".lock")
-    with holder, pytest.raises(BuildError, match=r"another build is running in this checkout \(build/.lock"):
-        with build_lock(lay, wait=False):
-            pass
+    refused = pytest.raises(BuildError, match=r"another build is running in this checkout \(build/.lock")
+    with holder, refused, build_lock(lay, wait=False):
+        pass
