@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import fcntl
 import os
 import shutil
 import signal
@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 
+import filelock
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
@@ -111,10 +112,45 @@ def test_invalid_parameters_fail_clearly_and_keep_the_report(built, snapshot, pa
 def test_a_second_build_refuses_while_one_holds_the_lock(project):
     lay, mirror = project
     lay.build.mkdir(parents=True, exist_ok=True)
-    with open(lay.build / ".lock", "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        with pytest.raises(pipeline.BuildError, match="another build is running"):
-            _build(lay, mirror, wait=False)
+    with filelock.FileLock(lay.build / ".lock"), pytest.raises(pipeline.BuildError, match="another build is running"):
+        _build(lay, mirror, wait=False)
+
+
+def _sleeper(lay, name="02_sleep"):
+    """A notebook without claims that sleeps for a minute (so a kill lands while it runs)."""
+    nb = nbformat.v4.new_notebook(cells=[new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                                         new_code_cell("import time\ntime.sleep(60)")])
+    nb.metadata["kernelspec"] = {"name": "khar-analysis", "language": "python", "display_name": "k"}
+    nbformat.write(nb, lay.notebooks / f"{name}.ipynb")
+
+
+def _start_build(lay, mirror, *args):
+    """A ``khar build`` in its own process group; returns once it has started executing notebooks."""
+    env = {**os.environ, "KHAR_ROOT": str(lay.root), "KHAR_DATA_MIRROR": str(mirror)}
+    proc = subprocess.Popen([sys.executable, "-m", "khar_analysis.build.cli", "build", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, text=True)
+    deadline = time.time() + 60
+    for line in proc.stdout:
+        if "executing" in line or time.time() > deadline:
+            break
+    time.sleep(3.0)
+    return proc
+
+
+def test_a_killed_build_leaves_no_process_holding_the_lock(project):
+    """Only the build process is killed; its parallel workers (still running a notebook) must not hold the lock."""
+    lay, mirror = project
+    _sleeper(lay)
+    proc = _start_build(lay, mirror, "--force", "-j", "2")
+    try:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        lock = filelock.FileLock(lay.build / ".lock")
+        lock.acquire(timeout=5)  # raises Timeout if an orphaned worker still holds it
+        lock.release()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # the orphaned workers and their kernels
 
 
 def test_a_killed_build_leaves_the_report_intact_and_the_next_build_recovers(built, snapshot):
@@ -125,14 +161,7 @@ def test_a_killed_build_leaves_the_report_intact_and_the_next_build_recovers(bui
     slow = nbformat.reads(original.decode("utf-8"), as_version=4)
     slow.cells.insert(3, new_code_cell("import time\ntime.sleep(60)"))  # the kill surely lands mid-notebook
     nbformat.write(slow, path)
-    env = {**os.environ, "KHAR_ROOT": str(lay.root), "KHAR_DATA_MIRROR": str(mirror)}
-    proc = subprocess.Popen([sys.executable, "-m", "khar_analysis.build.cli", "build", "--force", "-j", "1"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, text=True)
-    deadline = time.time() + 60
-    for line in proc.stdout:
-        if "executing" in line or time.time() > deadline:
-            break
-    time.sleep(3.0)
+    proc = _start_build(lay, mirror, "--force", "-j", "1")
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert snapshot(lay.reports) == before, "a killed build must not have replaced anything"

@@ -190,3 +190,22 @@ def test_rehash_repins_only_the_authored_record(tmp_path, lay):
     assert manifest.get("sipri_tiv_imports_2024-10-13", project) == before
     with pytest.raises(manifest.ManifestError, match="never rewritten"):
         manifest.rehash("sipri_tiv_imports_2024-10-13", project)
+
+
+def test_every_manifest_file_survives_the_round_trip_unchanged(lay):
+    """The rehash rewrite keeps comments, quoting, flow mappings and long lines of the real files."""
+    for file in sorted(lay.manifest_dir.glob("*.yaml")):
+        text = file.read_text(encoding="utf-8")
+        first = yaml.safe_load(text)[0]
+        again = manifest.repin_record(text, first["id"], first["sha256"], first["size_bytes"])
+        assert again == text, file.name
+
+
+def test_a_repin_changes_two_lines_of_one_record_only(lay):
+    text = (lay.manifest_dir / "events.yaml").read_text(encoding="utf-8")
+    records = yaml.safe_load(text)
+    target = records[-1]
+    new = manifest.repin_record(text, target["id"], "ab" * 32, target["size_bytes"] + 1)
+    changed = [(a, b) for a, b in zip(text.splitlines(), new.splitlines(), strict=True) if a != b]
+    assert [b.strip() for _, b in changed] == [f"sha256: {'ab' * 32}", f"size_bytes: {target['size_bytes'] + 1}"]
+    assert manifest.repin_record(text, "no_such_source", "0" * 64, 1) is None

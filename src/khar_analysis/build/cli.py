@@ -18,7 +18,8 @@ from khar_analysis.core.layout_checks import UnknownLayoutError
 from khar_analysis.core.paths import LayoutError, layout
 from khar_analysis.provenance import manifest
 
-EXPECTED_ERRORS = (manifest.DataVerificationError, manifest.ManifestError, claims.RegisterError,
+EXPECTED_ERRORS = (manifest.DataVerificationError, manifest.ManifestError, manifest.UnknownSourceError,
+                   claims.RegisterError,
                    pipeline.BuildError, notebooks.NotebookError, UnknownLayoutError, LayoutError)
 
 

@@ -1,7 +1,9 @@
-"""Repository-relative paths, so that papermill, nbval and pytest resolve files alike.
+"""Project-relative paths, so that papermill, nbval and pytest resolve files alike.
 
-The root is the folder holding this project's ``pyproject.toml``. ``KHAR_ROOT`` overrides it
-(tests build whole reports in a temporary copy of the project). The raw-data mirror defaults to
+A *project* is a folder whose ``pyproject.toml`` holds a ``[tool.khar]`` table (:class:`ProjectConfig`:
+the article's source id and the register, notebooks and reports folders). The root is ``KHAR_ROOT`` when
+set, else the nearest such folder at or above the working directory: never the folder the package was
+installed from, so one installed library builds any project. The raw-data mirror defaults to
 ``../shared/data`` beside the root and is overridden by ``KHAR_DATA_MIRROR`` or ``--mirror``.
 """
 
@@ -9,43 +11,96 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_NAME = "khar-analysis"
+#: The package folder (its ``resources/`` hold committed tables that code reads, e.g. ``country_names.csv``).
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 class LayoutError(RuntimeError):
-    """The project root or a required folder cannot be found."""
+    """The project root or a required folder cannot be found, or the project file is malformed."""
 
 
-def _is_root(path: Path) -> bool:
-    pyproject = path / "pyproject.toml"
-    return pyproject.is_file() and f'name = "{PROJECT_NAME}"' in pyproject.read_text(encoding="utf-8")
+@dataclass(frozen=True)
+class ProjectConfig:
+    """The ``[tool.khar]`` table of a project's ``pyproject.toml``; the defaults are this project's layout.
+
+    Folders are relative to the root, written with ``/``.
+    """
+
+    article: str = "article"
+    register: str = "data/claims"
+    notebooks: str = "notebooks"
+    reports: str = "reports"
+
+    @classmethod
+    def from_table(cls, table: dict, where: str = "pyproject.toml") -> ProjectConfig:
+        """Validate a ``[tool.khar]`` table: known keys only, each a non-empty string (folders relative)."""
+        known = set(cls.__dataclass_fields__)
+        unknown = sorted(set(table) - known)
+        if unknown:
+            raise LayoutError(f"{where}: [tool.khar] has unknown key(s) {unknown}; known: {sorted(known)}")
+        for key, value in table.items():
+            if not isinstance(value, str) or not value.strip():
+                raise LayoutError(f"{where}: [tool.khar] {key} must be a non-empty string, found {value!r}")
+            if key != "article" and (Path(value).is_absolute() or ".." in Path(value).parts):
+                raise LayoutError(f"{where}: [tool.khar] {key} = {value!r} must be a folder inside the project")
+        return cls(**table)
 
 
-def find_root() -> Path:
-    """Return the project root: ``KHAR_ROOT`` if set, else the folder above ``src/`` holding pyproject.toml."""
+def _khar_table(folder: Path) -> dict | None:
+    """The ``[tool.khar]`` table of ``folder/pyproject.toml``, or ``None`` when there is none."""
+    pyproject = folder / "pyproject.toml"
+    if not pyproject.is_file():
+        return None
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise LayoutError(f"{pyproject}: not valid TOML ({exc})") from None
+    table = data.get("tool", {}).get("khar")
+    return table if isinstance(table, dict) else None
+
+
+def read_config(root: Path) -> ProjectConfig:
+    """The project file of ``root``; the defaults when it has no ``[tool.khar]`` table."""
+    table = _khar_table(root)
+    return ProjectConfig() if table is None else ProjectConfig.from_table(table, f"{root.name}/pyproject.toml")
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The project root: ``KHAR_ROOT`` if set, else the nearest folder at or above ``start`` (default: the
+    working directory) whose ``pyproject.toml`` has a ``[tool.khar]`` table."""
     env = os.environ.get("KHAR_ROOT")
     if env:
         root = Path(env).resolve()
-        if not _is_root(root):
-            raise LayoutError(f"KHAR_ROOT={env} is not a khar-analysis checkout (no pyproject.toml naming it)")
+        if _khar_table(root) is None:
+            raise LayoutError(f"KHAR_ROOT={env} is not a khar project (no pyproject.toml with a [tool.khar] table)")
         return root
-    for candidate in Path(__file__).resolve().parents:
-        if _is_root(candidate):
+    here = Path(start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if _khar_table(candidate) is not None:
             return candidate
-    raise LayoutError(
-        f"cannot find the khar-analysis root above {Path(__file__).resolve()}; "
-        "install the package in editable mode (pip install -e .) or set KHAR_ROOT"
-    )
+    raise LayoutError(f"no khar project at or above {here} (no pyproject.toml with a [tool.khar] table); "
+                      "run from inside the project or set KHAR_ROOT")
 
 
 @dataclass(frozen=True)
 class Layout:
-    """Where everything lives, relative to one root."""
+    """Where everything lives, relative to one root; folders named in the project file come from ``config``."""
 
     root: Path
+    config: ProjectConfig = field(default=None)  # type: ignore[assignment]  # read from the root when omitted
+
+    def __post_init__(self) -> None:
+        if self.config is None:
+            object.__setattr__(self, "config", read_config(Path(self.root)))
+
+    @property
+    def article_id(self) -> str:
+        """The manifest source id of the article the claims are taken from."""
+        return self.config.article
 
     @property
     def raw(self) -> Path:
@@ -61,15 +116,15 @@ class Layout:
 
     @property
     def claims_dir(self) -> Path:
-        return self.root / "data" / "claims"
+        return self.root / self.config.register
 
     @property
     def notebooks(self) -> Path:
-        return self.root / "notebooks"
+        return self.root / self.config.notebooks
 
     @property
     def reports(self) -> Path:
-        return self.root / "reports"
+        return self.root / self.config.reports
 
     @property
     def build(self) -> Path:
@@ -96,25 +151,33 @@ def layout(root: Path | None = None) -> Layout:
     return Layout(Path(root).resolve() if root else find_root())
 
 
-#: What a build reads from a checkout besides the package: copied by :func:`copy_inputs`.
-PROJECT_INPUTS = ("pyproject.toml", "data/raw/manifest", "data/claims", "data/raw/events")
+def package_resources() -> list[Path]:
+    """The package's resource files (``khar_analysis/resources/*``), sorted by name."""
+    folder = PACKAGE_DIR / "resources"
+    return sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+
+
+#: What a build reads from a checkout besides the package and the folders the project file names.
+PROJECT_INPUTS = ("pyproject.toml", "data/raw/manifest", "data/raw/events")
 
 
 def copy_inputs(lay: Layout, dest: Path, notebooks: list[str] | None = None) -> Layout:
-    """Copy the project's inputs and its notebooks (``notebooks``: names to keep; ``None``: all) to ``dest``.
+    """Copy the project's inputs, its register and its notebooks (``notebooks``: names to keep; ``None``: all).
 
     The copy builds on its own (``KHAR_ROOT`` or ``Layout(dest)``); benchmarks and whole-build tests use
     one so that nothing they do touches the checkout's report.
     """
-    for rel in PROJECT_INPUTS:
+    dest = Path(dest)
+    for rel in (*PROJECT_INPUTS, lay.config.register):
         src = lay.root / rel
         if src.is_dir():
             shutil.copytree(src, dest / rel)
         elif src.exists():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(src, dest / rel)
-    (dest / "notebooks").mkdir(parents=True, exist_ok=True)
+    copy = Layout(dest.resolve())
+    copy.notebooks.mkdir(parents=True, exist_ok=True)
     for nb in sorted(lay.notebooks.glob("[0-9][0-9]_*.ipynb")):
         if notebooks is None or nb.stem in notebooks:
-            shutil.copy(nb, dest / "notebooks")
-    return Layout(Path(dest).resolve())
+            shutil.copy(nb, copy.notebooks)
+    return copy

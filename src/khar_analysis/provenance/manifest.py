@@ -12,7 +12,6 @@ Raw files are never edited: a copy is replaced only by a verified copy.
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -338,27 +337,56 @@ def provenance_table(ids: list[str], lay: Layout | None = None):
     return pd.DataFrame(provenance_rows(ids, lay)).set_index("source")
 
 
+def _round_trip_yaml():
+    """A ruamel.yaml round-trip loader/dumper set to this project's manifest style (comments, quotes, flow
+    mappings and long lines are kept as written)."""
+    from ruamel.yaml import YAML
+
+    rt = YAML(typ="rt")
+    rt.preserve_quotes = True
+    rt.width = 1 << 20  # never re-wrap a long title or note
+    rt.indent(mapping=2, sequence=2, offset=0)
+    return rt
+
+
+def repin_record(text: str, source_id: str, digest: str, size: int) -> str | None:
+    """``text`` (one manifest file) with ``source_id``'s sha256 and size_bytes replaced; ``None`` if it lacks it.
+
+    The file is rewritten through a round-trip YAML dump, so other records, comments and quoting stay as they
+    were; the result is re-read and must differ from the original in these two fields of this record only.
+    """
+    import io
+
+    import yaml
+
+    rt = _round_trip_yaml()
+    data = rt.load(text)
+    hits = [rec for rec in data or [] if isinstance(rec, dict) and rec.get("id") == source_id]
+    if not hits:
+        return None
+    hits[0]["sha256"], hits[0]["size_bytes"] = digest, size
+    buf = io.StringIO()
+    rt.dump(data, buf)
+    before, after = yaml.safe_load(text), yaml.safe_load(buf.getvalue())
+    for rec in before:
+        if rec.get("id") == source_id:
+            rec.update(sha256=digest, size_bytes=size)
+    if before != after:
+        raise ManifestError(f"{source_id}: rewriting its record would change other content; edit the file by hand")
+    return buf.getvalue()
+
+
 def rehash(source_id: str, lay: Layout | None = None) -> tuple[str, int]:
-    """Recompute sha256 and size of an *authored* source and write them into its manifest file."""
+    """Recompute sha256 and size of an *authored* source and write them into its manifest record."""
     lay = lay or default_layout()
     src = load_manifest(lay)[source_id]
     if src.mirrored:
         raise ManifestError(f"{source_id} is a mirrored publisher file; its pin is never rewritten")
     local = src.local_path(lay)
     digest, size = sha256_file(local), local.stat().st_size
-    id_line = re.compile(rf"^(?:- |  )id: {re.escape(source_id)}$", re.MULTILINE)
     for file in sorted(lay.manifest_dir.glob("*.yaml")):
-        text = file.read_text(encoding="utf-8")
-        hit = id_line.search(text)
-        if hit is None:
-            continue
-        # Only this record's block (from its "- " line to the next one) is rewritten: another record may
-        # share a size.
-        items = [m.start() for m in re.finditer(r"^- ", text, re.MULTILINE)]
-        start = max(i for i in items if i <= hit.start())
-        end = min((i for i in items if i > hit.start()), default=len(text))
-        block = text[start:end].replace(src.sha256, digest)
-        block = block.replace(f"size_bytes: {src.size_bytes}\n", f"size_bytes: {size}\n")
-        write_text(file, text[:start] + block + text[end:])
-        return digest, size
+        text = repin_record(file.read_text(encoding="utf-8"), source_id, digest, size)
+        if text is not None:
+            write_text(file, text)
+            return digest, size
     raise ManifestError(f"{source_id}: record not found in data/raw/manifest/")

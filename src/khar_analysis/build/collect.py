@@ -1,0 +1,75 @@
+"""Collecting the verdicts the executed notebooks displayed into ledger rows, and checking claim anchors."""
+
+from __future__ import annotations
+
+import nbformat
+
+from khar_analysis.article import text as article
+from khar_analysis.build.errors import BuildError
+from khar_analysis.claims import register as claims
+from khar_analysis.core.paths import Layout
+
+
+def _found_verdicts(executed: dict[str, nbformat.NotebookNode], register: dict[str, claims.Claim],
+                    problems: list[str]) -> dict[str, dict]:
+    """Verdict payloads by claim id (with notebook and cell id); appends each misplaced verdict to ``problems``."""
+    found: dict[str, dict] = {}
+    for name, nb in sorted(executed.items()):
+        for cell_id, payload in claims.verdicts_from_notebook(nb):
+            cid = payload.get("claim_id")
+            if cid not in register:
+                problems.append(f"{name}.ipynb reports a verdict for unregistered claim {cid!r}")
+            elif register[cid].notebook != name:
+                problems.append(f"{name}.ipynb reports {cid}, which the register assigns to {register[cid].notebook}")
+            elif cid in found:
+                problems.append(f"{name}.ipynb reports {cid} more than once")
+            else:
+                found[cid] = {**payload, "notebook": name, "cell_id": cell_id}
+    return found
+
+
+def _row(claim: claims.Claim, v: dict | None) -> dict:
+    """One ledger row: the claim's register entry and its verdict (``pending`` without one)."""
+    return {
+        "claim_id": claim.id, "family": claim.family,
+        "verdict": v["verdict"] if v else claims.PENDING,
+        "observed": v["observed"] if v else "", "claimed": claim.claimed["text"],
+        "caveat": v.get("caveat", "") if v else "", "reason": v.get("reason", "") if v else "",
+        "notebook": claim.notebook, "cell_id": v["cell_id"] if v else "", "line": claim.line or "",
+        "citation": claim.citation, "gloss": claim.gloss, "would_test": claim.would_test,
+    }
+
+
+def collect_verdicts(executed: dict[str, nbformat.NotebookNode], register: dict[str, claims.Claim],
+                     existing_notebooks: set[str]) -> tuple[list[dict], list[str]]:
+    """Ledger rows for every registered claim, and the ids still pending (no notebook yet).
+
+    Raises :class:`BuildError` for a verdict naming an unregistered claim, a claim judged twice, or a
+    registered claim whose notebook exists but displayed no verdict for it.
+    """
+    problems: list[str] = []
+    found = _found_verdicts(executed, register, problems)
+    pending = []
+    for cid, claim in register.items():
+        if cid not in found:
+            if claim.notebook in existing_notebooks:
+                problems.append(f"claim {cid} has no verdict from its notebook {claim.notebook}.ipynb")
+            else:
+                pending.append(cid)
+    if problems:
+        raise BuildError("verdict collection failed:\n  " + "\n  ".join(problems))
+    return [_row(claim, found.get(cid)) for cid, claim in register.items()], pending
+
+
+def check_anchors(register: dict[str, claims.Claim], lay: Layout) -> None:
+    """Every claim's anchor words must be on its article line (the quote is cut from there)."""
+    problems = []
+    for c in register.values():
+        if c.line is None:
+            continue
+        try:
+            article.quote(c.line, c.anchor, lay)
+        except article.AnchorError as exc:
+            problems.append(f"{c.id}: {exc}")
+    if problems:
+        raise BuildError("claims register does not locate its claims in the article:\n  " + "\n  ".join(problems))

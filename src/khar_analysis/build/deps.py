@@ -1,0 +1,107 @@
+"""What a notebook's outputs depend on in the library: the package modules it imports, followed through
+dotted imports across subpackages, and the package's resource files, each keyed by a hash of its content.
+
+Keys hash bytes, never paths, sizes or times: a module moved to another subpackage with the same text
+keeps its hash under its new name, and an edited resource table (``resources/country_names.csv``)
+changes the key of every notebook even though no ``.py`` file changed.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import functools
+import hashlib
+from pathlib import Path
+
+import nbformat
+
+PACKAGE = "khar_analysis"
+
+
+def sha(data: bytes) -> str:
+    """Hex sha256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@functools.lru_cache(maxsize=512)
+def _file_imports(path: str, mtime_ns: int, here: str) -> frozenset[str]:
+    return frozenset(module_imports(Path(path).read_text(encoding="utf-8"), here))
+
+
+def _relative_base(here: str, level: int) -> str:
+    """The package a relative import of ``level`` dots resolves to from package ``here``."""
+    parts = here.split(".") if here else []
+    return ".".join(parts[: len(parts) - (level - 1)] if level > 1 else parts)
+
+
+def module_imports(path: Path | str, here: str = "") -> set[str]:
+    """Dotted names (below ``khar_analysis``) of the package modules a source text or file imports.
+
+    ``here`` is the dotted package of the importing module, to resolve relative imports. A name may be a
+    module (``analysis.arms``) or a package (``analysis``); :func:`library_closure` resolves both.
+    """
+    if isinstance(path, Path):
+        return set(_file_imports(str(path), path.stat().st_mtime_ns, here))
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path)):
+        if isinstance(node, ast.ImportFrom):
+            if node.level >= 1:
+                module = ".".join(p for p in (_relative_base(here, node.level), node.module or "") if p)
+            elif node.module and (node.module == PACKAGE or node.module.startswith(PACKAGE + ".")):
+                module = node.module[len(PACKAGE):].lstrip(".")
+            else:
+                continue
+            if module:
+                found.add(module)
+            found.update(f"{module}.{a.name}" if module else a.name for a in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name[len(PACKAGE) + 1:] for a in node.names if a.name.startswith(PACKAGE + "."))
+    return found
+
+
+def _module_file(name: str, pkg_dir: Path) -> Path | None:
+    """The file of dotted module ``name`` below ``pkg_dir`` (a module or a package's ``__init__``), if any."""
+    base = pkg_dir.joinpath(*name.split(".")) if name else pkg_dir
+    for file in (base.with_suffix(".py"), base / "__init__.py"):
+        if file.is_file():
+            return file
+    return None
+
+
+def library_closure(modules: set[str], pkg_dir: Path) -> list[Path]:
+    """The package modules ``modules`` import, transitively (plus every ``__init__`` on the way), as sorted paths."""
+    seen: dict[str, Path] = {}
+    todo = [*modules, ""]
+    while todo:
+        name = todo.pop()
+        file = _module_file(name, pkg_dir)
+        if name in seen or file is None:
+            continue
+        seen[name] = file
+        here = name if file.name == "__init__.py" else name.rpartition(".")[0]
+        parents = [".".join(name.split(".")[:i]) for i in range(len(name.split(".")))]
+        todo.extend([*module_imports(file, here), *parents])
+    return sorted(set(seen.values()))
+
+
+def notebook_imports(nb: nbformat.NotebookNode) -> set[str]:
+    """``khar_analysis`` modules a notebook's code cells import."""
+    found: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            src = "\n".join(ln for ln in cell.source.splitlines() if not ln.lstrip().startswith(("%", "!")))
+            with contextlib.suppress(SyntaxError):
+                found |= module_imports(src)
+    return found
+
+
+def library_key(nb: nbformat.NotebookNode, pkg_dir: Path) -> dict[str, str]:
+    """``{relative file: sha256[:16]}`` of the modules a notebook imports (transitively) and of every
+    resource file of the package (``resources/<name>``)."""
+    lib = {m.relative_to(pkg_dir).as_posix(): sha(m.read_bytes())[:16]
+           for m in library_closure(notebook_imports(nb), pkg_dir)}
+    resources = sorted(p for p in (pkg_dir / "resources").glob("*") if p.is_file())
+    lib.update({f"resources/{r.name}": sha(r.read_bytes())[:16] for r in resources})
+    return lib
+

@@ -1,0 +1,50 @@
+"""Verdict collection and its failures."""
+
+from __future__ import annotations
+
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from khar_analysis.build import collect
+from khar_analysis.build.errors import BuildError
+from khar_analysis.claims import register as claims
+
+
+def _nb_with_verdicts(*payloads):
+    cells = [new_code_cell("x", outputs=[new_output("display_data", data={claims.MIMETYPE: p, "text/plain": "v"})])
+             for p in payloads]
+    return new_notebook(cells=cells)
+
+
+def _verdict(cid):
+    return {"claim_id": cid, "verdict": "reproduced", "observed": "o", "claimed": "c", "reason": "r", "caveat": ""}
+
+
+def test_collect_verdicts_fills_the_ledger_and_counts_pending(lay):
+    register = claims.load_register(lay)
+    book = _nb_with_verdicts(*(_verdict(c) for c in ("ARMS-1", "ARMS-2", "ARMS-R")))
+    rows, pending = collect.collect_verdicts({"01_arms_imports": book}, register, {"01_arms_imports"})
+    assert [r["claim_id"] for r in rows] == list(register)
+    assert {r["verdict"] for r in rows if r["notebook"] == "01_arms_imports"} == {"reproduced"}
+    assert set(pending) == {c for c, v in register.items() if v.notebook != "01_arms_imports"}
+
+
+def test_a_verdict_for_an_unregistered_claim_fails_the_build(lay):
+    register = claims.load_register(lay)
+    book = _nb_with_verdicts(*(_verdict(c) for c in ("ARMS-1", "ARMS-2", "ARMS-R", "ARMS-9")))
+    with pytest.raises(BuildError, match="unregistered claim 'ARMS-9'"):
+        collect.collect_verdicts({"01_arms_imports": book}, register, {"01_arms_imports"})
+
+
+def test_a_registered_claim_without_a_verdict_from_its_existing_notebook_fails(lay):
+    register = claims.load_register(lay)
+    book = _nb_with_verdicts(_verdict("ARMS-1"), _verdict("ARMS-2"))
+    with pytest.raises(BuildError, match="claim ARMS-R has no verdict from its notebook 01_arms_imports"):
+        collect.collect_verdicts({"01_arms_imports": book}, register, {"01_arms_imports"})
+
+
+def test_a_claim_judged_twice_fails(lay):
+    register = claims.load_register(lay)
+    book = _nb_with_verdicts(*(_verdict(c) for c in ("ARMS-1", "ARMS-1", "ARMS-2", "ARMS-R")))
+    with pytest.raises(BuildError, match="reports ARMS-1 more than once"):
+        collect.collect_verdicts({"01_arms_imports": book}, register, {"01_arms_imports"})

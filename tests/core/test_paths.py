@@ -1,0 +1,66 @@
+"""The project root and the project file: found from the working directory, never from the installed package."""
+
+from __future__ import annotations
+
+import pytest
+
+from khar_analysis.core import paths
+
+PROJECT_FILE = '[project]\nname = "demo"\n\n[tool.khar]\narticle = "essay"\nregister = "claims"\n'
+
+
+def _project(folder, text=PROJECT_FILE):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pyproject.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_the_root_is_found_upwards_from_the_working_directory(tmp_path, monkeypatch):
+    root = _project(tmp_path / "demo")
+    (root / "notebooks" / "deep").mkdir(parents=True)
+    monkeypatch.delenv("KHAR_ROOT", raising=False)
+    monkeypatch.chdir(root / "notebooks" / "deep")
+    assert paths.find_root() == root.resolve()
+    lay = paths.layout()
+    assert lay.article_id == "essay" and lay.claims_dir == root.resolve() / "claims"
+    assert lay.notebooks == root.resolve() / "notebooks" and lay.reports == root.resolve() / "reports"
+
+
+def test_khar_root_wins_and_must_be_a_project(tmp_path, monkeypatch):
+    root = _project(tmp_path / "demo")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KHAR_ROOT", str(root))
+    assert paths.find_root() == root.resolve()
+    monkeypatch.setenv("KHAR_ROOT", str(tmp_path))
+    with pytest.raises(paths.LayoutError, match=r"^KHAR_ROOT=.* is not a khar project"):
+        paths.find_root()
+
+
+def test_no_project_is_one_clear_line(tmp_path, monkeypatch):
+    _project(tmp_path / "other", '[project]\nname = "x"\n')  # a pyproject without [tool.khar] is not a root
+    monkeypatch.delenv("KHAR_ROOT", raising=False)
+    monkeypatch.chdir(tmp_path / "other")
+    with pytest.raises(paths.LayoutError) as err:
+        paths.find_root()
+    assert "\n" not in str(err.value) and "no khar project at or above" in str(err.value)
+
+
+def test_the_project_file_rejects_unknown_keys_and_escaping_folders(tmp_path):
+    with pytest.raises(paths.LayoutError, match=r"unknown key\(s\) \['regsiter'\]"):
+        paths.read_config(_project(tmp_path / "a", '[tool.khar]\nregsiter = "x"\n'))
+    with pytest.raises(paths.LayoutError, match="must be a folder inside the project"):
+        paths.read_config(_project(tmp_path / "b", '[tool.khar]\nreports = "../elsewhere"\n'))
+
+
+def test_defaults_are_this_projects_layout(lay, tmp_path):
+    assert paths.ProjectConfig() == lay.config
+    bare = paths.Layout(tmp_path)  # no project file: the defaults
+    assert bare.claims_dir == tmp_path / "data" / "claims" and bare.article_id == "article"
+
+
+def test_a_copy_takes_the_folders_the_project_file_names(lay, tmp_path):
+    copy = paths.copy_inputs(lay, tmp_path / "copy", notebooks=["01_arms_imports"])
+    assert copy.config == lay.config
+    assert sorted(p.name for p in copy.notebooks.iterdir()) == ["01_arms_imports.ipynb"]
+    names = [sorted(p.name for p in x.claims_dir.glob("*.yaml")) for x in (copy, lay)]
+    assert names[0] == names[1]
