@@ -45,3 +45,20 @@ def excerpt(raw, tmp_path):
         return out
 
     return cut
+
+
+#: Fixtures that read the real raw files (through the verified local copies or the mirror): a test that uses
+#: one belongs to the integration lane, which `make test-fast` leaves out.
+MIRROR_FIXTURES = frozenset({"raw", "excerpt", "project", "full_report"})
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests that need the data mirror ``integration``; tests under ``tests/e2e`` are ``slow`` too."""
+    for item in items:
+        if MIRROR_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.integration)
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.integration)

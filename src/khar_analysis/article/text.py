@@ -32,9 +32,9 @@ from khar_analysis.article.lang import Language
 from khar_analysis.article.lang.ru import MONTHS  # noqa: F401  (read by url_date for English month names)
 from khar_analysis.core.layout_checks import expect_true
 from khar_analysis.core.paths import Layout
+from khar_analysis.core.paths import layout as default_layout
 from khar_analysis.provenance import manifest
 
-SOURCE_ID = "article"
 YEAR = r"(?:1[89]|20)\d{2}"
 LangArg = Language | str | None
 
@@ -74,13 +74,18 @@ def _lines(path: Path) -> tuple[str, ...]:
 
 
 def lines(lay: Layout | None = None) -> tuple[str, ...]:
-    """The article's lines (line 1 is index 0), read from the verified pinned file."""
-    return _lines(manifest.path(SOURCE_ID, lay))
+    """The article's lines (line 1 is index 0), read from the verified pinned file.
+
+    The article is the manifest record the project file names (``[tool.khar] article``).
+    """
+    lay = lay or default_layout()
+    return _lines(manifest.path(lay.article_id, lay))
 
 
 def language(lay: Layout | None = None) -> Language:
     """The article's language, as its manifest record declares it."""
-    return languages.of_source(SOURCE_ID, lay)
+    lay = lay or default_layout()
+    return languages.of_source(lay.article_id, lay)
 
 
 def sentences(text: str, lang: LangArg = None) -> list[str]:

@@ -80,13 +80,20 @@ def get(code: str) -> Language:
     return import_module(f"khar_analysis.article.lang.{code}").LANGUAGE
 
 
-def of_source(source_id: str = "article", lay: Layout | None = None) -> Language:
-    """The language a manifest record declares (``language``); a text record without one is an error."""
+def of_source(source_id: str | None = None, lay: Layout | None = None) -> Language:
+    """The language a manifest record declares (``language``); a text record without one is an error.
+
+    ``source_id`` defaults to the project's article (``[tool.khar] article``).
+    """
+    from khar_analysis.core.paths import layout as default_layout
     from khar_analysis.provenance import manifest
 
+    lay = lay or default_layout()
+    source_id = source_id or lay.article_id
     code = manifest.get(source_id, lay).language
     if not code:
-        raise ValueError(f"{source_id}: the manifest record declares no language (add 'language: ru' or 'en')")
+        raise manifest.ManifestError(f"{source_id}: the manifest record of the article declares no language; "
+                                     f"expected 'language: ru' or 'language: en'")
     return get(code)
 
 
@@ -94,4 +101,4 @@ def resolve(lang: Language | str | None, lay: Layout | None = None) -> Language:
     """``lang`` as a :class:`Language`: given, by code, or (``None``) the pinned article's."""
     if isinstance(lang, Language):
         return lang
-    return get(lang) if lang else of_source("article", lay)
+    return get(lang) if lang else of_source(None, lay)
