@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from khar_analysis.analysis import migration
 from khar_analysis.article import text as article
@@ -57,6 +58,7 @@ def test_mig1_premise_can_fail(lay):
     assert migration.premise_variants(series(250_000), threshold) == {"s, 2019 (250,000)": False}
 
 
+@pytest.mark.integration
 def test_register_rows_locate_their_claims(lay):
     register = claims.load_register(lay)
     for cid in ("REM-1", "MIG-1"):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 
+import pytest
+
 from khar_analysis.build import report
 from khar_analysis.claims import register as claims
 
 
+@pytest.mark.integration
 def test_data_derived_strings_are_escaped_in_html(tmp_path, lay):
     register = claims.load_register(lay)
     rows = []
