@@ -17,6 +17,7 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 from khar_analysis.build import pipeline
+from khar_analysis.core.paths import Layout, copy_inputs
 from khar_analysis.provenance import manifest
 
 
@@ -24,11 +25,26 @@ def _build(lay, mirror, **kw):
     return pipeline.build(lay, mirror=mirror, jobs=1, **kw)
 
 
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory, lay):
+    """One built project copy (notebook 01) per test module, copied for each test that needs one."""
+    manifest.verify(lay=lay, allow_download=False)
+    base = tmp_path_factory.mktemp("built")
+    copy = copy_inputs(lay, base / "project", ["01_arms_imports"])
+    mirror = base / "mirror"
+    for src in manifest.load_manifest(lay).values():
+        if src.mirrored:
+            (mirror / src.path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(src.local_path(lay), mirror / src.path)
+    _build(copy, mirror)
+    return base
+
+
 @pytest.fixture
-def built(project):
-    lay, mirror = project
-    _build(lay, mirror)
-    return lay, mirror
+def built(built_once, tmp_path):
+    """A project copy already built once (its own files: a test may corrupt or rebuild it freely)."""
+    shutil.copytree(built_once, tmp_path / "b", symlinks=True)
+    return Layout((tmp_path / "b" / "project").resolve()), tmp_path / "b" / "mirror"
 
 
 def test_build_writes_the_report_and_the_ledger(built):
