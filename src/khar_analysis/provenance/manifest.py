@@ -229,61 +229,65 @@ def verify(
     done: dict[str, Fetched] = {}
     problems: list[str] = []
     for sid in wanted:
-        src = manifest[sid]
-        local = src.local_path(lay)
-        shown = f"data/raw/{src.path}"
-        local_hash, local_problem = (None, None)
-        if local.exists():
-            local_hash, local_problem = _hash_or_problem(local)
-        mirror_file = (mirror / src.path) if (mirror and src.mirrored) else None
-        mirror_hash, mirror_problem = (None, None)
-        if mirror_file is not None and mirror_file.exists():
-            mirror_hash, mirror_problem = _hash_or_problem(mirror_file)
-            if mirror_problem is None and mirror_hash != src.sha256:
-                problems.append(
-                    f"{sid}: mirror file {mirror_file.name} ({src.path} in the mirror) has the wrong sha256: "
-                    f"expected {src.sha256}, found {mirror_hash} (size {mirror_file.stat().st_size} B, "
-                    f"expected {src.size_bytes} B). Obtain a good copy: {src.where_to_obtain()}"
-                )
-                continue
-            if mirror_problem:
-                problems.append(f"{sid}: mirror file {src.path} is {mirror_problem}. {src.where_to_obtain()}")
-                continue
-        if local_hash == src.sha256:
-            done[sid] = Fetched(src, local, "local")
-            continue
-        if not src.mirrored:
-            state = local_problem or ("missing" if not local.exists() else f"sha256 {local_hash}")
-            problems.append(
-                f"{sid}: {shown} does not match its pin: expected sha256 {src.sha256}, found {state}. "
-                f"If the change is deliberate, update sha256 and size_bytes in data/raw/manifest "
-                f"(`khar manifest --rehash {sid}`); else {src.where_to_obtain()}"
-            )
-            continue
-        if mirror_hash == src.sha256:
-            with atomic_path(local) as tmp:
-                shutil.copyfile(mirror_file, tmp)
-            done[sid] = Fetched(src, local, "mirror")
-            continue
-        if allow_download and src.obtain.get("download_url"):
-            try:
-                _download(src, local)
-                done[sid] = Fetched(src, local, "download")
-                continue
-            except Exception as exc:
-                reason = f"download from {src.obtain['download_url']} failed ({type(exc).__name__}: {exc})"
+        outcome = _verify_one(manifest[sid], lay, mirror, allow_download)
+        if isinstance(outcome, Fetched):
+            done[sid] = outcome
         else:
-            reason = "no download URL (the publisher serves it through a query)"
-        if local.exists():
-            found = local_problem or f"sha256 {local_hash}"
-            state = f"{shown} has the wrong content: expected sha256 {src.sha256}, found {found}"
-        else:
-            state = f"{shown} is missing (expected sha256 {src.sha256}, {src.size_bytes} B)"
-        where = f"mirror {'has no copy' if mirror else 'is not set'}"
-        problems.append(f"{sid}: {state}; {where}; {reason}. Obtain it: {src.where_to_obtain()}")
+            problems.append(outcome)
     if problems:
         raise DataVerificationError(problems)
     return done
+
+
+def _verify_one(src: Source, lay: Layout, mirror: Path | None, allow_download: bool) -> Fetched | str:
+    """One source of :func:`verify`: the local copy, the mirror's or a download as :class:`Fetched`, or the
+    one-line problem (the local file is replaced only by a copy whose hash matches the pin)."""
+    sid = src.id
+    local = src.local_path(lay)
+    shown = f"data/raw/{src.path}"
+    local_hash, local_problem = (None, None)
+    if local.exists():
+        local_hash, local_problem = _hash_or_problem(local)
+    mirror_file = (mirror / src.path) if (mirror and src.mirrored) else None
+    mirror_hash, mirror_problem = (None, None)
+    if mirror_file is not None and mirror_file.exists():
+        mirror_hash, mirror_problem = _hash_or_problem(mirror_file)
+        if mirror_problem is None and mirror_hash != src.sha256:
+            return (
+                f"{sid}: mirror file {mirror_file.name} ({src.path} in the mirror) has the wrong sha256: "
+                f"expected {src.sha256}, found {mirror_hash} (size {mirror_file.stat().st_size} B, "
+                f"expected {src.size_bytes} B). Obtain a good copy: {src.where_to_obtain()}"
+            )
+        if mirror_problem:
+            return f"{sid}: mirror file {src.path} is {mirror_problem}. {src.where_to_obtain()}"
+    if local_hash == src.sha256:
+        return Fetched(src, local, "local")
+    if not src.mirrored:
+        state = local_problem or ("missing" if not local.exists() else f"sha256 {local_hash}")
+        return (
+            f"{sid}: {shown} does not match its pin: expected sha256 {src.sha256}, found {state}. "
+            f"If the change is deliberate, update sha256 and size_bytes in data/raw/manifest "
+            f"(`khar manifest --rehash {sid}`); else {src.where_to_obtain()}"
+        )
+    if mirror_hash == src.sha256:
+        with atomic_path(local) as tmp:
+            shutil.copyfile(mirror_file, tmp)
+        return Fetched(src, local, "mirror")
+    if allow_download and src.obtain.get("download_url"):
+        try:
+            _download(src, local)
+            return Fetched(src, local, "download")
+        except Exception as exc:
+            reason = f"download from {src.obtain['download_url']} failed ({type(exc).__name__}: {exc})"
+    else:
+        reason = "no download URL (the publisher serves it through a query)"
+    if local.exists():
+        found = local_problem or f"sha256 {local_hash}"
+        state = f"{shown} has the wrong content: expected sha256 {src.sha256}, found {found}"
+    else:
+        state = f"{shown} is missing (expected sha256 {src.sha256}, {src.size_bytes} B)"
+    where = f"mirror {'has no copy' if mirror else 'is not set'}"
+    return f"{sid}: {state}; {where}; {reason}. Obtain it: {src.where_to_obtain()}"
 
 
 _VERIFIED: dict[tuple[str, int, int], str] = {}
