@@ -3,13 +3,9 @@ on a changed header."""
 
 from __future__ import annotations
 
-import dataclasses
-
-import pandas as pd
 import pytest
 
 from khar_analysis.core.layout_checks import UnknownLayoutError
-from khar_analysis.provenance import manifest
 from khar_analysis.sources import eiu, freedomhouse, rsf, vdem
 
 pytestmark = pytest.mark.integration
@@ -29,25 +25,12 @@ def _rsf_lines(i: int, line: str) -> bool:
     return i == 1 or ",AZE," in line
 
 
-def record(source_id: str, lay, keep_countries: bool = False):
-    """The real manifest record; for an excerpt, without its country set (an excerpt keeps fewer countries)."""
-    src = manifest.get(source_id, lay)
-    fmt = {k: v for k, v in src.format.items() if keep_countries or k != "countries"}
-    return dataclasses.replace(src, format=fmt)
-
-
-def _value(tidy: pd.DataFrame, series: str, country: str, year: int) -> float:
-    hit = tidy[(tidy["series"] == series) & (tidy["country"] == country) & (tidy["data_year"] == year)]
-    assert len(hit) == 1, (series, country, year)
-    return float(hit["value"].iloc[0])
-
-
 # --- EIU -----------------------------------------------------------------------------------------
 
-def test_eiu_excerpt_and_classes(excerpt, lay):
-    tidy = eiu.load_index(excerpt(EIU, lambda i, line: i == 1 or line.startswith("Azerbaijan,")), record(EIU, lay))
-    assert _value(tidy, "eiu:score", "AZE", 2024) == pytest.approx(2.8)
-    assert _value(tidy, "eiu:regime_class", "AZE", 2024) == 0.0
+def test_eiu_excerpt_and_classes(excerpt, record, value):
+    tidy = eiu.load_index(excerpt(EIU, lambda i, line: i == 1 or line.startswith("Azerbaijan,")), record(EIU))
+    assert value(tidy, "eiu:score", "AZE", 2024) == pytest.approx(2.8)
+    assert value(tidy, "eiu:regime_class", "AZE", 2024) == 0.0
     assert [eiu.regime_class(x) for x in (4.0, 4.01, 6.0, 8.0, 8.01)] == [0, 1, 1, 2, 3]
 
 
@@ -58,8 +41,8 @@ def test_eiu_excerpt_and_classes(excerpt, lay):
     (rsf.load_2025, RSF_2025, lambda i, ln: i <= 2, b"Score N-1", b"Score 2024"),
     (eiu.load_index, EIU, lambda i, ln: i <= 3, b"Democracy score", b"Democracy index"),
 ])
-def test_changed_header_fails_naming_the_source_and_file(excerpt, lay, load, source, keep, old, new):
+def test_changed_header_fails_naming_the_source_and_file(excerpt, load, source, keep, old, new, record):
     path = excerpt(source, keep)
     path.write_bytes(path.read_bytes().replace(old, new, 1))
     with pytest.raises(UnknownLayoutError, match=rf"^{source}: {path.name[:20]}.*header"):
-        load(path, record(source, lay))
+        load(path, record(source))

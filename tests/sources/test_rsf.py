@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
-import pandas as pd
 import pytest
 
 from khar_analysis.analysis import regime
 from khar_analysis.core.layout_checks import UnknownLayoutError
-from khar_analysis.provenance import manifest
 from khar_analysis.sources import rsf
 from khar_analysis.sources.index_tables import LOWER_FREER
 
@@ -18,19 +15,6 @@ pytestmark = pytest.mark.integration
 
 RSF_SERIES = "rsf_2002-2025_extract"
 RSF_2025 = "rsf_2025_raw_extract"
-
-
-def record(source_id: str, lay, keep_countries: bool = False):
-    """The real manifest record; for an excerpt, without its country set (an excerpt keeps fewer countries)."""
-    src = manifest.get(source_id, lay)
-    fmt = {k: v for k, v in src.format.items() if keep_countries or k != "countries"}
-    return dataclasses.replace(src, format=fmt)
-
-
-def _value(tidy: pd.DataFrame, series: str, country: str, year: int) -> float:
-    hit = tidy[(tidy["series"] == series) & (tidy["country"] == country) & (tidy["data_year"] == year)]
-    assert len(hit) == 1, (series, country, year)
-    return float(hit["value"].iloc[0])
 
 
 # --- RSF -----------------------------------------------------------------------------------------
@@ -54,8 +38,8 @@ def _rsf_lines(i: int, line: str) -> bool:
     return i == 1 or ",AZE," in line
 
 
-def test_rsf_series_decoded_with_scale_breaks_and_offsets(excerpt, lay):
-    tidy = rsf.load_series(excerpt(RSF_SERIES, _rsf_lines), record(RSF_SERIES, lay))
+def test_rsf_series_decoded_with_scale_breaks_and_offsets(excerpt, record):
+    tidy = rsf.load_series(excerpt(RSF_SERIES, _rsf_lines), record(RSF_SERIES))
     score = tidy[tidy["series"] == "rsf:score"].set_index("edition")
     assert score.loc[2025, "value"] == pytest.approx(25.47)  # stored 2547
     assert score.loc[2017, "value"] == pytest.approx(43.6)  # stored 436
@@ -68,19 +52,19 @@ def test_rsf_series_decoded_with_scale_breaks_and_offsets(excerpt, lay):
         regime.window_change(tidy[tidy["series"] == "rsf:score"], 2020, 2022)
 
 
-def test_rsf_series_wrong_decoding_fails(excerpt, lay):
+def test_rsf_series_wrong_decoding_fails(excerpt, record):
     path = excerpt(RSF_SERIES, _rsf_lines)
     path.write_bytes(path.read_bytes().replace(b"25.47,2547", b"25.47,2548"))
     with pytest.raises(UnknownLayoutError, match="decoded scores differ"):
-        rsf.load_series(path, record(RSF_SERIES, lay))
+        rsf.load_series(path, record(RSF_SERIES))
 
 
-def test_rsf_decoding_checked_against_raw_2025(excerpt, lay):
-    series = rsf.load_series(excerpt(RSF_SERIES, _rsf_lines), record(RSF_SERIES, lay))
-    raw = rsf.load_2025(excerpt(RSF_2025, lambda i, line: i == 1 or line.startswith("AZE;")), record(RSF_2025, lay))
-    assert _value(raw, "rsf:score", "AZE", 2024) == pytest.approx(25.47)
-    assert _value(raw, "rsf:score", "AZE", 2023) == pytest.approx(27.99)  # Score N-1
-    assert _value(raw, "rsf:safety", "AZE", 2024) == pytest.approx(28.57)
+def test_rsf_decoding_checked_against_raw_2025(excerpt, record, value):
+    series = rsf.load_series(excerpt(RSF_SERIES, _rsf_lines), record(RSF_SERIES))
+    raw = rsf.load_2025(excerpt(RSF_2025, lambda i, line: i == 1 or line.startswith("AZE;")), record(RSF_2025))
+    assert value(raw, "rsf:score", "AZE", 2024) == pytest.approx(25.47)
+    assert value(raw, "rsf:score", "AZE", 2023) == pytest.approx(27.99)  # Score N-1
+    assert value(raw, "rsf:safety", "AZE", 2024) == pytest.approx(28.57)
     report = rsf.check_decoding(series, raw)
     assert len(report) == 4 and report["matches"].all()
     bad = series.copy()
