@@ -1,1 +1,1 @@
-"""build."""
+"""build: wiring - the incremental plan, notebook execution, publishing, the report, the ``khar`` command."""
