@@ -28,7 +28,8 @@ def write_project(root: Path, records: list[dict], archive: dict | None = None) 
     """A project folder holding only a ``[tool.khar]`` table and a manifest of ``records``."""
     (root / "data" / "raw" / "manifest").mkdir(parents=True, exist_ok=True)
     (root / "pyproject.toml").write_text('[tool.khar]\narticle = "article"\n', encoding="utf-8")
-    (root / "data" / "raw" / "manifest" / "g.yaml").write_text(yaml.safe_dump(records), encoding="utf-8")
+    text = yaml.safe_dump(records, sort_keys=False)  # `id` first, as precheck's reader expects
+    (root / "data" / "raw" / "manifest" / "g.yaml").write_text(text, encoding="utf-8")
     if archive is not None:
         (root / "data" / "raw" / "manifest" / "archive.yaml").write_text(yaml.safe_dump({"archive": archive}),
                                                                           encoding="utf-8")

@@ -2,7 +2,8 @@
 
 Standard library only, so ``make data-check`` runs it with the system ``python3`` before the heavy
 environment steps (``python3 src/khar_analysis/provenance/precheck.py``). It reads the manifest's
-``id``/``path``/``download_url`` lines with a regular expression (a test keeps it in step with the YAML
+``id``/``path``/``download_url`` lines with a regular expression, which relies on the manifest's style
+(each record starts with ``- id:``, its keys indented by two spaces; a test keeps it in step with the YAML
 reader). :func:`headline` and :func:`missing_line` are also the first lines of ``khar fetch``'s message,
 so both checks speak alike.
 """
