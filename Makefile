@@ -7,7 +7,7 @@ STAMP := $(VENV)/.khar-installed
 KERNEL := khar-analysis
 export PYTHONHASHSEED := 0
 
-.PHONY: all env data report test test-fast browser notebooks bench lint clean
+.PHONY: all env data-check data report test test-fast browser notebooks bench lint clean
 
 all: report
 
@@ -19,12 +19,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (khar-analysis)" >/dev/null
 	@touch $(STAMP)
 
+## data-check: before the environment exists (system python3 only): without a mirror folder, print one headline
+## and one line per missing file (its URL or `khar manifest --show ID`) and stop, instead of installing first
+data-check:
+	@$(PYTHON) src/khar_analysis/provenance/precheck.py
+
 ## data: verify every raw file against its sha256 pin (copy from the mirror or download when missing)
-data: env
+data: data-check env
 	$(BIN)/khar fetch
 
 ## report: verify data, run every notebook through papermill, render reports/index.html and reports/ledger.csv
-report: env
+report: data-check env
 	$(BIN)/khar build
 
 ## test: lint, the import contract, every test (unit, integration, whole builds, browser) and nbval

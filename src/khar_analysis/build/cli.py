@@ -1,4 +1,4 @@
-"""The ``khar`` command line: ``fetch``, ``build``, ``notebooks``, ``manifest``.
+"""The ``khar`` command line: ``fetch``, ``build``, ``notebooks``, ``manifest``, ``deposit``.
 
 Errors are printed as one clear message (no traceback) and exit with status 2.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -16,9 +17,10 @@ from khar_analysis.build import notebooks, pipeline
 from khar_analysis.claims import register as claims
 from khar_analysis.core.layout_checks import UnknownLayoutError
 from khar_analysis.core.paths import LayoutError, layout
-from khar_analysis.provenance import manifest
+from khar_analysis.provenance import manifest, obtain
 
 EXPECTED_ERRORS = (manifest.DataVerificationError, manifest.ManifestError, manifest.UnknownSourceError,
+                   obtain.ArchiveError,
                    claims.RegisterError,
                    pipeline.BuildError, notebooks.NotebookError, UnknownLayoutError, LayoutError)
 
@@ -45,6 +47,15 @@ def _params(values: list[str], file: str | None) -> dict[str, dict]:
     return out
 
 
+def _fetch_source(source: str | None, mirror: Path | None) -> tuple[Path | None, obtain.Archive | None]:
+    """``khar fetch --from``: a URL is an archive's base URL, anything else a mirror folder."""
+    if source is None:
+        return mirror, None
+    if re.match(obtain.URL_PATTERN, source):
+        return mirror, obtain.Archive(base_url=source)
+    return Path(source), None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="khar", description=__doc__.splitlines()[0])
     parser.add_argument("--mirror", type=Path, default=None,
@@ -53,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     f = sub.add_parser("fetch", help="verify every raw file against its sha256 pin; copy or download missing ones")
     f.add_argument("--quiet", action="store_true")
     f.add_argument("--no-download", action="store_true", help="never download; only local and mirror copies")
+    f.add_argument("--from", dest="source", metavar="DIR_OR_URL",
+                   help="a mirror folder, or an archive's base URL holding the files under their base names")
     b = sub.add_parser("build", help="verify data, run notebooks, write reports/index.html and reports/ledger.csv")
     b.add_argument("--jobs", "-j", type=int, default=None, help="parallel notebook processes (default: cores)")
     b.add_argument("--force", action="store_true", help="re-run every notebook even if nothing changed")
@@ -68,11 +81,15 @@ def main(argv: list[str] | None = None) -> int:
     be.add_argument("--jobs", "-j", type=int, default=None)
     m = sub.add_parser("manifest", help="list the pinned sources, or re-pin a project-authored one")
     m.add_argument("--rehash", metavar="SOURCE_ID", help="recompute sha256/size of an authored source")
+    m.add_argument("--show", metavar="SOURCE_ID", help="print how to obtain a source's file (URL or recipe)")
+    d = sub.add_parser("deposit", help="write build/deposit/: datapackage.json, the redistributable files, README.md")
+    d.add_argument("--out", type=Path, default=None, help="output folder (default: build/deposit)")
     args = parser.parse_args(argv)
     try:
         lay = layout()
         if args.cmd == "fetch":
-            done = manifest.verify(lay=lay, mirror=args.mirror, allow_download=not args.no_download)
+            mirror, archive = _fetch_source(args.source, args.mirror)
+            done = manifest.verify(lay=lay, mirror=mirror, allow_download=not args.no_download, archive=archive)
             if not args.quiet:
                 for sid, item in done.items():
                     print(f"{sid:40s} {item.how:8s} {lay.rel(item.path)}")
@@ -91,9 +108,16 @@ def main(argv: list[str] | None = None) -> int:
             if args.rehash:
                 digest, size = manifest.rehash(args.rehash, lay)
                 print(f"{args.rehash}: sha256 {digest}, {size} B")
+            elif args.show:
+                print("\n".join(obtain.recipe_lines(manifest.get(args.show, lay))))
             else:
                 for s in manifest.load_manifest(lay).values():
                     print(f"{s.id:40s} {s.sha256[:12]} {s.release}")
+        elif args.cmd == "deposit":
+            from khar_analysis.build import deposit
+
+            out = deposit.write_deposit(lay, args.out, mirror=args.mirror)
+            print(f"[khar] deposit written to {lay.rel(out)}/ ({out.joinpath('README.md').name}, datapackage.json)")
     except EXPECTED_ERRORS as exc:
         print(f"khar {args.cmd}: error: {exc}", file=sys.stderr)
         return 2

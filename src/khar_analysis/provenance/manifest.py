@@ -2,10 +2,10 @@
 
 Every raw input is pinned by sha256 in ``data/raw/manifest/*.yaml`` (one record per file, validated
 against :data:`MANIFEST_SCHEMA`). :func:`verify` makes each file present in ``data/raw/`` with the
-pinned hash: a local copy with the right hash is used; otherwise the file is copied from the mirror
-folder (``KHAR_DATA_MIRROR``, ``--mirror``, or ``../shared/data``) or downloaded from its URL with
-pooch. Any missing, corrupted or unreadable file stops the build before a notebook runs, with one
-message per file naming the source id, the file, expected vs actual sha256 and where to obtain it.
+pinned hash: a local copy with the right hash is used; else a copy from the mirror folder
+(``KHAR_DATA_MIRROR``, ``--mirror``, or ``../shared/data``), the archive, or the record's download URL
+(pooch; :mod:`~khar_analysis.provenance.obtain`). A missing, corrupted or unreadable file stops the build
+before a notebook runs, one line per file: source id, file, expected vs actual sha256, where to get it.
 Raw files are never edited: a copy is replaced only by a verified copy.
 """
 
@@ -21,6 +21,9 @@ from khar_analysis.core.atomic import atomic_path, write_text
 from khar_analysis.core.paths import Layout
 from khar_analysis.core.paths import layout as default_layout
 from khar_analysis.core.records import load_records, memo_by_files
+from khar_analysis.provenance import obtain as obtaining
+from khar_analysis.provenance.obtain import ARCHIVE_FILE, OBTAIN_SCHEMA, Archive, read_archive
+from khar_analysis.provenance.precheck import DEFAULT_MIRROR, headline, missing_line
 
 SHA256_PATTERN = "^[0-9a-f]{64}$"
 
@@ -39,20 +42,13 @@ MANIFEST_SCHEMA: dict[str, Any] = {
         "publisher": {"type": "string", "minLength": 2},
         "title": {"type": "string", "minLength": 5},
         "landing_url": {"type": "string", "pattern": "^https?://"},
-        "obtain": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "download_url": {"type": "string", "pattern": "^https?://"},
-                "query": {"type": "string", "minLength": 10},
-                "via": {"type": "string"},
-            },
-            "anyOf": [{"required": ["download_url"]}, {"required": ["query"]}],
-        },
+        "obtain": OBTAIN_SCHEMA,  # how to get the file without the mirror (provenance/obtain.py)
         "release": {"type": "string", "minLength": 4},
         "data_generated": {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
         "licence": {"type": "string", "minLength": 3},
         "redistribution": {"type": "string", "minLength": 3},
+        # may the file go into a public deposit (khar deposit)? decided from `redistribution`; absent = no
+        "redistributable": {"type": "boolean"},
         "sha256": {"type": "string", "pattern": SHA256_PATTERN},
         "size_bytes": {"type": "integer", "minimum": 1},
         "path": {"type": "string", "pattern": r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$", "not": {"pattern": r"\.\."}},
@@ -102,12 +98,15 @@ def get(source_id: str, lay: Layout | None = None) -> Source:
 class DataVerificationError(RuntimeError):
     """One or more raw files are missing, corrupted or unreadable. The message lists each."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], first_line: str | None = None):
         self.problems = problems
-        super().__init__(
-            f"raw data verification failed for {len(problems)} file(s); nothing was built:\n"
-            + "\n".join(f"  - {p}" for p in problems)
-        )
+        if first_line:  # no mirror: one headline, then one short line per missing file
+            super().__init__("\n".join([first_line, *problems]))
+        else:
+            super().__init__(
+                f"raw data verification failed for {len(problems)} file(s); nothing was built:\n"
+                + "\n".join(f"  - {p}" for p in problems)
+            )
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,7 @@ class Source:
     publisher: str
     title: str
     landing_url: str
-    obtain: dict[str, str]
+    obtain: dict[str, Any]
     release: str
     licence: str
     redistribution: str
@@ -133,30 +132,28 @@ class Source:
     authored: dict[str, str] = field(default_factory=dict)
     language: str = ""
     notes: str = ""
+    redistributable: bool = False
 
     def local_path(self, lay: Layout) -> Path:
         return lay.raw / self.path
 
     def where_to_obtain(self) -> str:
-        """One line telling a user where to get this file."""
-        parts = []
-        if self.authored:
-            return f"it is authored by the project and committed at data/raw/{self.path}; restore it with git"
-        if self.obtain.get("download_url"):
-            parts.append(f"download {self.obtain['download_url']}")
-        if self.obtain.get("query"):
-            parts.append(f"at {self.landing_url}: {self.obtain['query']}")
-        parts.append(f"or copy it from a mirror folder as <mirror>/{self.path} (see PROVENANCE.md there)")
-        return "; ".join(parts)
+        """Where to get this file, short: its download URL or the command that prints its recipe."""
+        return obtaining.hint(self.id, self.obtain, bool(self.authored))
 
 
 def load_manifest(lay: Layout | None = None) -> dict[str, Source]:
     """Read and validate every ``data/raw/manifest/*.yaml``; return the sources by id (sorted)."""
     lay = lay or default_layout()
-    files = sorted(lay.manifest_dir.glob("*.yaml"))
+    files = manifest_files(lay)
     if not files:
         raise ManifestError(f"no manifest files in {lay.rel(lay.manifest_dir)}/ (expected *.yaml)")
     return dict(memo_by_files("manifest", files, lambda: _parse_manifest(lay, files)))
+
+
+def manifest_files(lay: Layout) -> list[Path]:
+    """The manifest's record files (every ``*.yaml`` of ``data/raw/manifest/`` but ``archive.yaml``), sorted."""
+    return sorted(f for f in lay.manifest_dir.glob("*.yaml") if f.name != ARCHIVE_FILE)
 
 
 def _parse_manifest(lay: Layout, files: list[Path]) -> dict[str, Source]:
@@ -182,28 +179,11 @@ def _hash_or_problem(path: Path) -> tuple[str | None, str | None]:
 
 @dataclass
 class Fetched:
-    """Where a verified file is and how it got there (``local``, ``mirror`` or ``download``)."""
+    """Where a verified file is and how it got there (``local``, ``mirror``, ``archive`` or ``download``)."""
 
     source: Source
     path: Path
     how: str
-
-
-def _download(src: Source, target: Path) -> None:
-    import pooch  # imported lazily: only needed when a file must come from the publisher
-
-    pooch.get_logger().setLevel("WARNING")  # our own messages name the source; pooch's would name temp files
-
-    url = src.obtain["download_url"]
-    with atomic_path(target) as tmp:
-        pooch.retrieve(
-            url,
-            known_hash=f"sha256:{src.sha256}",
-            fname=tmp.name,
-            path=tmp.parent,
-            progressbar=False,
-            downloader=pooch.HTTPDownloader(timeout=60, progressbar=False),
-        )
 
 
 def verify(
@@ -211,55 +191,89 @@ def verify(
     lay: Layout | None = None,
     mirror: Path | None = None,
     allow_download: bool = True,
+    archive: Archive | None = None,
 ) -> dict[str, Fetched]:
     """Make every selected source present in ``data/raw/`` with its pinned sha256.
 
-    A local copy with the right hash is used. A mirror copy is always checked when the mirror has
-    the file: a corrupted mirror stops the build even if a good local copy exists, because the mirror
-    is shared and its corruption must not go unnoticed. Raises :class:`DataVerificationError` listing
-    every problem; nothing is overwritten except by a copy whose hash matches the pin.
+    Tried in order: the local copy, the mirror folder, the archive (``archive``, else the one
+    ``data/raw/manifest/archive.yaml`` names) and the record's download URL. A mirror copy is always
+    checked when the mirror has the file: a corrupted mirror stops the build even if a good local copy
+    exists, because the mirror is shared and its corruption must not go unnoticed. Raises
+    :class:`DataVerificationError` listing every problem; without a mirror folder its first line is one
+    headline and each missing file gets one short line. Nothing is overwritten except by a copy whose
+    hash matches the pin.
     """
     lay = lay or default_layout()
     manifest = load_manifest(lay)
     mirror = mirror if mirror is not None else lay.default_mirror()
+    archive = archive if archive is not None else read_archive(lay.manifest_dir)
     wanted = ids if ids is not None else list(manifest)
     unknown = [i for i in wanted if i not in manifest]
     if unknown:
         raise DataVerificationError([f"unknown source id(s) {unknown}; known: {', '.join(manifest)}"])
+    has_mirror = mirror is not None and mirror.is_dir()
     done: dict[str, Fetched] = {}
     problems: list[str] = []
     for sid in wanted:
-        outcome = _verify_one(manifest[sid], lay, mirror, allow_download)
+        outcome = _verify_one(manifest[sid], lay, mirror if has_mirror else None, allow_download, archive)
         if isinstance(outcome, Fetched):
             done[sid] = outcome
         else:
             problems.append(outcome)
+    if problems and not has_mirror:
+        raise DataVerificationError(problems, headline(str(mirror) if mirror is not None else DEFAULT_MIRROR))
     if problems:
         raise DataVerificationError(problems)
     return done
 
 
-def _verify_one(src: Source, lay: Layout, mirror: Path | None, allow_download: bool) -> Fetched | str:
-    """One source of :func:`verify`: the local copy, the mirror's or a download as :class:`Fetched`, or the
-    one-line problem (the local file is replaced only by a copy whose hash matches the pin)."""
-    sid = src.id
-    local = src.local_path(lay)
-    shown = f"data/raw/{src.path}"
-    local_hash, local_problem = (None, None)
-    if local.exists():
-        local_hash, local_problem = _hash_or_problem(local)
-    mirror_file = (mirror / src.path) if (mirror and src.mirrored) else None
-    mirror_hash, mirror_problem = (None, None)
+def _mirror_file(src: Source, mirror: Path | None) -> Path | None:
+    """The mirror's copy: at the record's path, or under its archive name (a downloaded deposit is flat)."""
+    if mirror is None or not src.mirrored:
+        return None
+    for candidate in (mirror / src.path, mirror / obtaining.archive_name(src.path)):
+        if candidate.exists():
+            return candidate
+    return mirror / src.path
+
+
+def _remote(src: Source, local: Path, archive: Archive, allow_download: bool) -> tuple[str | None, list[tuple]]:
+    """Fetch from the archive, then the download URL: how it came (or ``None``); each failure (short, long)."""
+    tries = []
+    if archive:
+        tries.append(("archive", archive.url_for(obtaining.archive_name(src.path))))
+    if allow_download and src.obtain.get("download_url"):
+        tries.append(("download", src.obtain["download_url"]))
+    failures = []
+    for how, url in tries:
+        try:
+            obtaining.download(url, local, src.sha256)
+            return how, []
+        except Exception as exc:  # any failure of one route moves on to the next
+            name, text = type(exc).__name__, str(exc)
+            short = f"{how} gave the wrong sha256" if "hash" in text.lower() else f"{how} failed: {name}"
+            failures.append((short, f"{how} from {url} failed ({name}: {text[:200]})"))
+    return None, failures
+
+
+def _verify_one(src: Source, lay: Layout, mirror: Path | None, allow_download: bool,
+                archive: Archive) -> Fetched | str:
+    """One source of :func:`verify`: the local copy, the mirror's, the archive's or a download as
+    :class:`Fetched`, or the problem as one line (``mirror`` is ``None`` when there is no mirror folder;
+    the local file is replaced only by a copy whose hash matches the pin)."""
+    sid, local, shown = src.id, src.local_path(lay), f"data/raw/{src.path}"
+    local_hash, local_problem = _hash_or_problem(local) if local.exists() else (None, None)
+    mirror_file, mirror_hash = _mirror_file(src, mirror), None
     if mirror_file is not None and mirror_file.exists():
         mirror_hash, mirror_problem = _hash_or_problem(mirror_file)
-        if mirror_problem is None and mirror_hash != src.sha256:
+        if mirror_problem:
+            return f"{sid}: mirror file {src.path} is {mirror_problem}. Obtain a good copy: {src.where_to_obtain()}"
+        if mirror_hash != src.sha256:
             return (
                 f"{sid}: mirror file {mirror_file.name} ({src.path} in the mirror) has the wrong sha256: "
                 f"expected {src.sha256}, found {mirror_hash} (size {mirror_file.stat().st_size} B, "
                 f"expected {src.size_bytes} B). Obtain a good copy: {src.where_to_obtain()}"
             )
-        if mirror_problem:
-            return f"{sid}: mirror file {src.path} is {mirror_problem}. {src.where_to_obtain()}"
     if local_hash == src.sha256:
         return Fetched(src, local, "local")
     if not src.mirrored:
@@ -273,20 +287,18 @@ def _verify_one(src: Source, lay: Layout, mirror: Path | None, allow_download: b
         with atomic_path(local) as tmp:
             shutil.copyfile(mirror_file, tmp)
         return Fetched(src, local, "mirror")
-    if allow_download and src.obtain.get("download_url"):
-        try:
-            _download(src, local)
-            return Fetched(src, local, "download")
-        except Exception as exc:
-            reason = f"download from {src.obtain['download_url']} failed ({type(exc).__name__}: {exc})"
-    else:
-        reason = "no download URL (the publisher serves it through a query)"
+    how, failures = _remote(src, local, archive, allow_download)
+    if how:
+        return Fetched(src, local, how)
+    if mirror is None and not local.exists():  # the no-mirror case: one short line
+        tail = f" ({failures[-1][0]})" if failures else ""
+        return missing_line(sid, src.path, src.where_to_obtain()).strip() + tail
     if local.exists():
-        found = local_problem or f"sha256 {local_hash}"
-        state = f"{shown} has the wrong content: expected sha256 {src.sha256}, found {found}"
+        state = f"{shown} has the wrong content: expected sha256 {src.sha256}, found {local_problem or local_hash}"
     else:
         state = f"{shown} is missing (expected sha256 {src.sha256}, {src.size_bytes} B)"
-    where = f"mirror {'has no copy' if mirror else 'is not set'}"
+    reason = "; ".join(long for _, long in failures) or "no download URL (the publisher serves it through a query)"
+    where = "mirror has no copy" if mirror else "no mirror folder"
     return f"{sid}: {state}; {where}; {reason}. Obtain it: {src.where_to_obtain()}"
 
 
@@ -320,17 +332,9 @@ def provenance_rows(ids: list[str], lay: Layout | None = None) -> list[dict[str,
     rows = []
     for sid in ids:
         src = get(sid, lay)
-        rows.append(
-            {
-                "source": sid,
-                "publisher": src.publisher,
-                "release": src.release,
-                "data_generated": src.data_generated,
-                "file": src.path,
-                "sha256": src.sha256[:12],
-                "licence": src.licence,
-            }
-        )
+        rows.append({"source": sid, "publisher": src.publisher, "release": src.release,
+                     "data_generated": src.data_generated, "file": src.path, "sha256": src.sha256[:12],
+                     "licence": src.licence})
     return rows
 
 
@@ -388,7 +392,7 @@ def rehash(source_id: str, lay: Layout | None = None) -> tuple[str, int]:
         raise ManifestError(f"{source_id} is a mirrored publisher file; its pin is never rewritten")
     local = src.local_path(lay)
     digest, size = sha256_file(local), local.stat().st_size
-    for file in sorted(lay.manifest_dir.glob("*.yaml")):
+    for file in manifest_files(lay):
         text = repin_record(file.read_text(encoding="utf-8"), source_id, digest, size)
         if text is not None:
             write_text(file, text)
