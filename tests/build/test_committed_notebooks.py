@@ -90,6 +90,7 @@ def test_every_parameter_is_typed_and_documented_as_papermill_reads_it(nb):
 
     path, book = nb
     ours = params.declared(path)
+    assert all(p.help for p in ours.values()), f"{path.name}: a parameter without its '# help' comment"
     theirs = PythonTranslator.inspect(book.cells[notebooks.parameters_cell(book)])
     assert [(p.name, p.inferred_type_name, p.help) for p in theirs] == \
         [(p.name, p.type, p.help) for p in ours.values()], path.name
@@ -100,4 +101,6 @@ def test_the_first_cell_after_the_parameters_checks_them(nb):
     after = book.cells[notebooks.parameters_cell(book) + 1]
     assert after.cell_type == "code" and after.outputs == [], path.name
     calls = [ln for ln in after.source.splitlines() if ln and not ln.startswith(("#", "from "))]
-    assert calls == [f'params.check(globals(), "{path.stem}")'], f"{path.name}: {after.source}"
+    assert calls == [f'params.check(globals(), "{path.stem}")'], \
+        f"{path.name}: the cell after the parameters should be 'from khar_analysis.build import params' and " \
+        f"'params.check(globals(), \"{path.stem}\")', found:\n{after.source}"

@@ -37,10 +37,11 @@ def test_a_build_refuses_unknown_or_mistyped_parameters_before_any_kernel(notebo
     notebooks.check_parameters(notebook, {"end_year": 2019})
 
 
-def test_an_untyped_parameters_cell_is_a_notebook_error(tmp_path):
+def test_a_parameters_cell_of_anything_but_literals_is_a_notebook_error(tmp_path):
     path = tmp_path / "02_old.ipynb"
-    nbformat.write(new_notebook(cells=[new_code_cell("end_year = 2020", metadata={"tags": ["parameters"]})]), path)
-    with pytest.raises(notebooks.NotebookError, match=r"^02_old: line 1 of the parameters cell is not"):
+    cell = new_code_cell("end_year = 2020\nstart_year = end_year - 9", metadata={"tags": ["parameters"]})
+    nbformat.write(new_notebook(cells=[cell]), path)
+    with pytest.raises(notebooks.NotebookError, match=r"^02_old: parameter start_year must be a literal$"):
         notebooks.declared_parameters(path)
 
 

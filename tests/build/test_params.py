@@ -30,15 +30,20 @@ def test_a_cell_is_read_as_names_types_defaults_and_help():
     assert got["nested"].help == "variants"
 
 
+def test_an_untyped_or_undocumented_cell_is_read_with_inferred_types_and_no_help():
+    got = params.read_cell('year = 2020\nsources = ["a"]  # ids\nnothing = None\nlimit: float = 1\n', "demo")
+    assert [(p.type, p.help) for p in got.values()] == [("int", ""), ("list", "ids"), ("object", ""),
+                                                        ("float", "")]
+
+
 @pytest.mark.parametrize(("source", "message"), [
-    ("year = 2020  # no type\n", r"^demo: line 1 of the parameters cell is not 'name: type = literal  # help'$"),
-    ("year: int = 2020\n", r"^demo: parameter year has no help comment on line 1$"),
+    ("year, month = 2020, 1  # two names\n", r"^demo: line 1 of the parameters cell is not 'name: type = literal"),
     ("year: int = 2000 + 20  # sum\n", r"^demo: parameter year must be a literal$"),
     ("year: int = \"2020\"  # text\n", r"^demo: parameter year's default '2020' is not a int$"),
     ("year: int | None = 2020  # union\n", r"unsupported parameter type 'int \| None'"),
     ("print(1)\n", r"line 1 of the parameters cell is not"),
 ])
-def test_anything_but_typed_documented_literals_is_refused(source, message):
+def test_anything_but_literal_assignments_is_refused(source, message):
     with pytest.raises(params.ParameterError, match=message):
         params.read_cell(source, "demo")
 

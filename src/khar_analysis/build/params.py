@@ -9,7 +9,8 @@ value  # help``), so ``papermill --help-notebook`` shows each parameter's type a
 read here with :mod:`ast` (names, annotations, literal defaults) and :mod:`tokenize` (the comment on the
 line where each assignment ends, which is the line papermill takes the help from). Annotations are the
 builtin types and their generic forms (``list[str]``, ``dict[str, int]``, ``object``); papermill's
-pattern admits no ``|``, so a parameter that takes several types is ``object``.
+pattern admits no ``|``, so a parameter that takes several types is ``object``. (A plain ``name = value``
+is read too, typed by its default; the committed notebooks' tests require the documented form.)
 
 Two checks use the declarations: :func:`check_values` (the build's ``-p``/``--params-file`` overrides,
 before any kernel starts) and :func:`check` (inside the kernel, so a plain ``papermill`` run with a
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 
-_SIMPLE = {"str": str, "int": int, "float": float, "bool": bool}
+_SIMPLE = {"str": str, "int": int, "float": float, "bool": bool, "list": list, "dict": dict}
 
 
 class ParameterError(ValueError):
@@ -71,26 +72,36 @@ def _comments(source: str) -> dict[int, str]:
 def read_cell(source: str, where: str) -> dict[str, Parameter]:
     """The declarations of a parameters cell, in order; raise naming ``where`` on anything else.
 
-    Each statement must be ``name: type = literal  # help`` (help on the line where the value ends).
+    The house form is ``name: type = literal  # help`` (help on the line where the value ends; the
+    committed notebooks' tests require it). A plain ``name = literal`` is read too, its type taken from
+    the default and its help left empty, so that a project's first notebooks build before they are
+    documented.
     """
     comments = _comments(source)
     out: dict[str, Parameter] = {}
     for node in ast.parse(source).body:
-        if not isinstance(node, ast.AnnAssign) or not isinstance(node.target, ast.Name) or node.value is None:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            name, value, annotation = node.target.id, node.value, ast.unparse(node.annotation)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name, value, annotation = node.targets[0].id, node.value, None
+        else:
             raise ParameterError(f"{where}: line {node.lineno} of the parameters cell is not "
                                  "'name: type = literal  # help'")
-        name, annotation = node.target.id, ast.unparse(node.annotation)
         try:
-            default = ast.literal_eval(node.value)
+            default = ast.literal_eval(value)
         except ValueError:
             raise ParameterError(f"{where}: parameter {name} must be a literal") from None
-        help_text = comments.get(node.end_lineno or node.lineno, "")
-        if not help_text:
-            raise ParameterError(f"{where}: parameter {name} has no help comment on line {node.end_lineno}")
+        annotation = annotation or _infer(default)
         if not matches(default, annotation):
             raise ParameterError(f"{where}: parameter {name}'s default {default!r} is not a {annotation}")
-        out[name] = Parameter(name, annotation, default, help_text)
+        out[name] = Parameter(name, annotation, default, comments.get(node.end_lineno or node.lineno, ""))
     return out
+
+
+def _infer(default: object) -> str:
+    """The type of an unannotated default (``object`` when it is none of the plain types)."""
+    name = type(default).__name__
+    return name if name in _SIMPLE else "object"
 
 
 def declared(path: Path) -> dict[str, Parameter]:
