@@ -13,7 +13,7 @@ import json
 import nbformat
 import pytest
 
-from khar_analysis.build import notebooks, pipeline
+from khar_analysis.build import notebooks, params, pipeline
 from khar_analysis.claims import register as claims
 from khar_analysis.core.paths import layout
 
@@ -82,3 +82,25 @@ def test_no_warnings_or_stderr_in_outputs(nb):
     for cell in _code(book):
         for out in cell.outputs:
             assert out.get("name") != "stderr", f"{path.name}: stderr output:\n{out.get('text', '')[:300]}"
+
+
+def test_every_parameter_is_typed_and_documented_as_papermill_reads_it(nb):
+    """``papermill --help-notebook`` shows a type and a help line for each parameter (its own parser agrees)."""
+    from papermill.translators import PythonTranslator
+
+    path, book = nb
+    ours = params.declared(path)
+    assert all(p.help for p in ours.values()), f"{path.name}: a parameter without its '# help' comment"
+    theirs = PythonTranslator.inspect(book.cells[notebooks.parameters_cell(book)])
+    assert [(p.name, p.inferred_type_name, p.help) for p in theirs] == \
+        [(p.name, p.type, p.help) for p in ours.values()], path.name
+
+
+def test_the_first_cell_after_the_parameters_checks_them(nb):
+    path, book = nb
+    after = book.cells[notebooks.parameters_cell(book) + 1]
+    assert after.cell_type == "code" and after.outputs == [], path.name
+    calls = [ln for ln in after.source.splitlines() if ln and not ln.startswith(("#", "from "))]
+    assert calls == [f'params.check(globals(), "{path.stem}")'], \
+        f"{path.name}: the cell after the parameters should be 'from khar_analysis.build import params' and " \
+        f"'params.check(globals(), \"{path.stem}\")', found:\n{after.source}"

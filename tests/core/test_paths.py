@@ -64,3 +64,23 @@ def test_a_copy_takes_the_folders_the_project_file_names(lay, tmp_path):
     assert sorted(p.name for p in copy.notebooks.iterdir()) == ["01_arms_imports.ipynb"]
     names = [sorted(p.name for p in x.claims_dir.glob("*.yaml")) for x in (copy, lay)]
     assert names[0] == names[1]
+
+
+def test_an_installed_copy_of_the_package_finds_the_root_from_the_working_directory(tmp_path):
+    """As after a non-editable ``pip install .``: the package lives elsewhere, and its location is never used."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    site = tmp_path / "site"
+    shutil.copytree(paths.PACKAGE_DIR, site / "khar_analysis", ignore=shutil.ignore_patterns("__pycache__"))
+    root = _project(tmp_path / "demo")
+    (root / "notebooks").mkdir()
+    probe = ("import khar_analysis.core.paths as p\nprint(p.PACKAGE_DIR)\n"
+             "try:\n    print(p.find_root())\nexcept p.LayoutError as e:\n    print('LayoutError')")
+    env = {k: v for k, v in os.environ.items() if k != "KHAR_ROOT"} | {"PYTHONPATH": str(site)}
+    for cwd, want in ((root / "notebooks", str(root.resolve())), (site, "LayoutError")):
+        out = subprocess.run([sys.executable, "-c", probe], cwd=cwd, env=env, capture_output=True, text=True,
+                             check=True).stdout.splitlines()
+        assert out == [str((site / "khar_analysis").resolve()), want]

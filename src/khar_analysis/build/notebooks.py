@@ -13,6 +13,8 @@ from pathlib import Path
 
 import nbformat
 
+from khar_analysis.build import params
+
 KERNEL = "khar-analysis"
 _PM_KEEP = {"parameters", "version"}
 _CELL_DROP = {"papermill", "execution"}
@@ -61,29 +63,22 @@ def parameters_cell(nb: nbformat.NotebookNode) -> int:
 
 
 def declared_parameters(path: Path) -> dict[str, object]:
-    """The parameters cell's literal assignments (name -> value), read without executing anything."""
-    import ast
+    """The parameters cell's declarations (name -> default), read without executing anything.
 
-    nb = nbformat.read(path, as_version=4)
-    src = nb.cells[parameters_cell(nb)].source
-    out: dict[str, object] = {}
-    for node in ast.parse(src).body:
-        if not isinstance(node, ast.Assign) or len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
-            raise NotebookError(f"{path.name}: the parameters cell may hold only literal assignments")
-        out[node.targets[0].id] = ast.literal_eval(node.value)
-    return out
+    The cell's form (``name: type = literal  # help``) is :mod:`khar_analysis.build.params`'s.
+    """
+    try:
+        return {name: p.default for name, p in params.declared(path).items()}
+    except params.ParameterError as exc:
+        raise NotebookError(str(exc)) from None
 
 
-def check_parameters(path: Path, params: dict[str, object]) -> None:
-    """Reject unknown parameter names and values whose type differs from the declared default."""
-    declared = declared_parameters(path)
-    for key, value in params.items():
-        if key not in declared:
-            raise NotebookError(f"{path.name}: unknown parameter {key!r}; declared: {sorted(declared)}")
-        want = type(declared[key])
-        if not isinstance(value, want) and not (want is float and isinstance(value, int)):
-            raise NotebookError(f"{path.name}: parameter {key}={value!r} should be {want.__name__}, "
-                                 f"found {type(value).__name__}")
+def check_parameters(path: Path, given: dict[str, object]) -> None:
+    """Reject unknown parameter names and values not of the declared type (before any kernel starts)."""
+    try:
+        params.check_values(params.declared(path), given, path.name)
+    except params.ParameterError as exc:
+        raise NotebookError(str(exc)) from None
 
 
 def execute(path: Path, out_path: Path, root: Path, params: dict | None = None, figure_dir: Path | None = None,
