@@ -64,3 +64,24 @@ def test_a_copy_takes_the_folders_the_project_file_names(lay, tmp_path):
     assert sorted(p.name for p in copy.notebooks.iterdir()) == ["01_arms_imports.ipynb"]
     names = [sorted(p.name for p in x.claims_dir.glob("*.yaml")) for x in (copy, lay)]
     assert names[0] == names[1]
+
+
+def test_a_linked_raw_data_folder_is_refused(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "manifest").mkdir(parents=True)
+    lay = paths.Layout(tmp_path / "p")
+    lay.raw.parent.mkdir(parents=True)
+    lay.raw.symlink_to(elsewhere)
+    with pytest.raises(paths.LayoutError, match=r"data/raw -> .*elsewhere: a raw-data folder is a symbolic link; .*"
+                                          r"point KHAR_DATA_MIRROR"):
+        lay.check_folders()
+
+
+def test_a_linked_group_folder_is_refused_and_a_real_one_is_fine(tmp_path):
+    lay = paths.Layout(tmp_path / "p")
+    (lay.raw / "sipri").mkdir(parents=True)
+    lay.check_folders()
+    (tmp_path / "big").mkdir()
+    (lay.raw / "wits").symlink_to(tmp_path / "big")
+    with pytest.raises(paths.LayoutError, match=r"data/raw/wits -> "):
+        lay.check_folders()

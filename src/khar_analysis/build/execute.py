@@ -95,6 +95,7 @@ def progress(total: int) -> Iterator[Callable[[str], None]]:
     def done(msg: str) -> None:
         tqdm.write(f"[khar] {msg}", file=sys.stdout)
         bar.update(1)
+        bar.refresh()  # at once, whatever tqdm's minimum interval between redraws
 
     try:
         yield done
