@@ -7,6 +7,7 @@ Killed builds, published files and their owners, machine paths and operating-sys
 from __future__ import annotations
 
 import csv
+import re
 
 import filelock
 import nbformat
@@ -148,3 +149,16 @@ def test_a_new_release_with_renamed_columns_fails_naming_file_and_column(built, 
     assert "01_arms_imports.ipynb failed" in msg and "UnknownLayoutError" in msg
     assert "sipri_trade_register_peryear_gen2026-02-12_AZE_ARM.csv: unexpected header on line 12" in msg
     assert snapshot(lay.reports) == before
+
+
+#: Absolute machine paths (as in ``build.notebooks.machine_paths``) and Python object representations.
+LEAKS = re.compile(r"(?<![\w.:/~-])/(?:home|root|work|tmp|Users|private|var/folders)/[\w.-]+"
+                   r"|\b(?:Posix|Windows)Path\(|<[\w.]+ object at 0x[0-9a-fA-F]+>")
+
+
+def test_no_machine_path_or_object_repr_in_any_published_file(built):
+    lay, _ = built
+    files = [p for p in sorted(lay.reports.rglob("*")) if p.is_file() and p.suffix != ".png"]
+    assert {p.suffix for p in files} >= {".ipynb", ".html", ".csv", ".json"}
+    leaks = {lay.rel(p): sorted(set(LEAKS.findall(p.read_text(encoding="utf-8", errors="replace")))) for p in files}
+    assert {k: v for k, v in leaks.items() if v} == {}
