@@ -84,3 +84,24 @@ def test_an_installed_copy_of_the_package_finds_the_root_from_the_working_direct
         out = subprocess.run([sys.executable, "-c", probe], cwd=cwd, env=env, capture_output=True, text=True,
                              check=True).stdout.splitlines()
         assert out == [str((site / "khar_analysis").resolve()), want]
+
+
+def test_a_linked_raw_data_folder_is_refused(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "manifest").mkdir(parents=True)
+    lay = paths.Layout(tmp_path / "p")
+    lay.raw.parent.mkdir(parents=True)
+    lay.raw.symlink_to(elsewhere)
+    with pytest.raises(paths.LayoutError, match=r"data/raw -> .*elsewhere: a raw-data folder is a symbolic link; .*"
+                                          r"point KHAR_DATA_MIRROR"):
+        lay.check_folders()
+
+
+def test_a_linked_group_folder_is_refused_and_a_real_one_is_fine(tmp_path):
+    lay = paths.Layout(tmp_path / "p")
+    (lay.raw / "sipri").mkdir(parents=True)
+    lay.check_folders()
+    (tmp_path / "big").mkdir()
+    (lay.raw / "wits").symlink_to(tmp_path / "big")
+    with pytest.raises(paths.LayoutError, match=r"data/raw/wits -> "):
+        lay.check_folders()

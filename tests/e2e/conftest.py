@@ -55,3 +55,27 @@ def full_report(tmp_path_factory, lay) -> Layout:
     copy = _copy(lay, tmp_path_factory.mktemp("full") / "project", all_notebooks=True)
     pipeline.build(copy, mirror=lay.raw)
     return copy
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory, lay):
+    """One built project copy (notebook 01) per test module, copied for each test that needs one."""
+    from khar_analysis.build import pipeline
+
+    manifest.verify(lay=lay, allow_download=False)
+    base = tmp_path_factory.mktemp("built")
+    copy = copy_inputs(lay, base / "project", ["01_arms_imports"])
+    mirror = base / "mirror"
+    for src in manifest.load_manifest(lay).values():
+        if src.mirrored:
+            (mirror / src.path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(src.local_path(lay), mirror / src.path)
+    pipeline.build(copy, mirror=mirror, jobs=1)
+    return base
+
+
+@pytest.fixture
+def built(built_once, tmp_path):
+    """A project copy already built once (its own files: a test may corrupt or rebuild it freely)."""
+    shutil.copytree(built_once, tmp_path / "b", symlinks=True)
+    return Layout((tmp_path / "b" / "project").resolve()), tmp_path / "b" / "mirror"

@@ -1,6 +1,8 @@
 """The ``khar`` command line: ``fetch``, ``build``, ``notebooks``, ``manifest``, ``deposit``.
 
-Errors are printed as one clear message (no traceback) and exit with status 2.
+Errors are printed as one clear message (no traceback) and exit with status 2: the project's own errors,
+and every operating-system error (a folder it may not read or write, a full disk, a read-only or another
+filesystem), named with its path and what to do. ``--debug`` prints the traceback as well.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ import argparse
 import json
 import re
 import sys
+import traceback
 from pathlib import Path
 
 import yaml
 
 from khar_analysis.build import notebooks, pipeline
+from khar_analysis.build.errors import describe_os_error
 from khar_analysis.claims import register as claims
 from khar_analysis.core.layout_checks import UnknownLayoutError
 from khar_analysis.core.paths import LayoutError, layout
@@ -60,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="khar", description=__doc__.splitlines()[0])
     parser.add_argument("--mirror", type=Path, default=None,
                         help="mirror folder holding the raw files (default: $KHAR_DATA_MIRROR or ../shared/data)")
+    parser.add_argument("--debug", action="store_true", help="print the traceback of an error, not only its message")
     sub = parser.add_subparsers(dest="cmd", required=True)
     f = sub.add_parser("fetch", help="verify every raw file against its sha256 pin; copy or download missing ones")
     f.add_argument("--quiet", action="store_true")
@@ -85,9 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("deposit", help="write build/deposit/: datapackage.json, the redistributable files, README.md")
     d.add_argument("--out", type=Path, default=None, help="output folder (default: build/deposit)")
     args = parser.parse_args(argv)
+    lay = None
     try:
         lay = layout()
         if args.cmd == "fetch":
+            lay.check_folders()
             mirror, archive = _fetch_source(args.source, args.mirror)
             done = manifest.verify(lay=lay, mirror=mirror, allow_download=not args.no_download, archive=archive)
             if not args.quiet:
@@ -118,8 +125,11 @@ def main(argv: list[str] | None = None) -> int:
 
             out = deposit.write_deposit(lay, args.out, mirror=args.mirror)
             print(f"[khar] deposit written to {lay.rel(out)}/ ({out.joinpath('README.md').name}, datapackage.json)")
-    except EXPECTED_ERRORS as exc:
-        print(f"khar {args.cmd}: error: {exc}", file=sys.stderr)
+    except (*EXPECTED_ERRORS, OSError) as exc:
+        if args.debug:
+            traceback.print_exc()
+        message = describe_os_error(exc, lay.root if lay else None) if isinstance(exc, OSError) else exc
+        print(f"khar {args.cmd}: error: {message}", file=sys.stderr)
         return 2
     return 0
 

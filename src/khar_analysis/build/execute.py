@@ -3,20 +3,29 @@
 Workers come from a ``forkserver`` context whose server preloads papermill, nbconvert and this module:
 each worker is forked from that server, so none pays for the imports again, and none inherits anything
 from the build process, in particular not the descriptor of the build lock (:mod:`khar_analysis.build.lock`).
-A build killed mid-run therefore leaves no process that still holds the lock. Each worker sets
-``KHAR_ROOT`` for the kernels it starts (:func:`khar_analysis.build.notebooks.execute`), so kernels find
-the project whatever their working directory.
+Each worker ends itself and its kernels as soon as the build process ends, even by ``kill -9``
+(:func:`khar_analysis.build.processes.die_with`), so a killed build leaves no notebook running. Each
+worker sets ``KHAR_ROOT`` for the kernels it starts (:func:`khar_analysis.build.notebooks.execute`), so
+kernels find the project whatever their working directory.
+
+Progress: one ``[khar]`` line per finished notebook on stdout (readable in CI logs), and, when stderr is
+a terminal, a progress bar over the notebooks with the elapsed time on stderr.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+import contextlib
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from khar_analysis.build import notebooks
 from khar_analysis.build.errors import BuildError, log
 from khar_analysis.build.plan import Plan
+from khar_analysis.build.processes import die_with
 from khar_analysis.core.paths import Layout
 
 #: Imported once by the fork server, before any worker is forked from it.
@@ -46,7 +55,7 @@ def _context():
 
 
 def outcomes(jobs: list[Job], workers: int) -> Iterator[tuple[Job, tuple[str, float] | Exception]]:
-    """``(job, (name, seconds))`` or ``(job, exception)`` per notebook, in this process or in ``workers``."""
+    """``(job, (name, seconds))`` or ``(job, exception)`` per notebook as each ends, here or in ``workers``."""
     if workers <= 1 or len(jobs) == 1:
         for job in jobs:
             try:
@@ -54,13 +63,45 @@ def outcomes(jobs: list[Job], workers: int) -> Iterator[tuple[Job, tuple[str, fl
             except Exception as exc:
                 yield job, exc
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-        futures = [(job, pool.submit(run_one, job)) for job in jobs]
-        for job, fut in futures:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
+                             initializer=die_with, initargs=(os.getpid(),)) as pool:
+        futures = {pool.submit(run_one, job): job for job in jobs}
+        for fut in as_completed(futures):
             try:
-                yield job, fut.result()
+                yield futures[fut], fut.result()
             except Exception as exc:
-                yield job, exc
+                yield futures[fut], exc
+
+
+@contextlib.contextmanager
+def progress(total: int) -> Iterator[Callable[[str], None]]:
+    """A function printing one ``[khar]`` line per finished notebook; with a terminal on stderr, also a
+    bar over the ``total`` notebooks whose elapsed time is refreshed every second."""
+    if not sys.stderr.isatty() or total == 0:
+        yield log
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc="[khar] notebooks", unit="nb", file=sys.stderr, leave=False,
+               bar_format="{desc}: {n_fmt}/{total_fmt} |{bar}| {elapsed} elapsed")
+    stop = threading.Event()
+
+    def tick() -> None:
+        while not stop.wait(1.0):
+            bar.refresh()
+
+    threading.Thread(target=tick, daemon=True).start()
+
+    def done(msg: str) -> None:
+        tqdm.write(f"[khar] {msg}", file=sys.stdout)
+        bar.update(1)
+        bar.refresh()  # at once, whatever tqdm's minimum interval between redraws
+
+    try:
+        yield done
+    finally:
+        stop.set()
+        bar.close()
 
 
 def run_notebooks(plans: list[Plan], stage: Path, lay: Layout, workers: int,
@@ -76,16 +117,18 @@ def run_notebooks(plans: list[Plan], stage: Path, lay: Layout, workers: int,
              str(stage / "figures" / p.name), p.params) for p in todo]
     seconds: dict[str, float] = {}
     failures: list[str] = []
-    for job, outcome in outcomes(jobs, workers):
-        if isinstance(outcome, notebooks.NotebookError):
-            failures.append(str(outcome))
-        elif isinstance(outcome, Exception):
-            failures.append(f"notebook {Path(job[0]).name}: {type(outcome).__name__}: {outcome}")
-        else:
-            name, sec = outcome
-            seconds[name] = sec
-            log(f"  done {name} ({sec:.1f} s)")
+    with progress(len(jobs)) as done:
+        for job, outcome in outcomes(jobs, workers):
+            name = Path(job[0]).stem
+            if isinstance(outcome, notebooks.NotebookError):
+                failures.append(str(outcome))
+            elif isinstance(outcome, Exception):
+                failures.append(f"notebook {Path(job[0]).name}: {type(outcome).__name__}: {outcome}")
+            else:
+                name, seconds[name] = outcome
+            done(f"  {'done' if name in seconds else 'FAILED'} {name}"
+                 + (f" ({seconds[name]:.1f} s)" if name in seconds else ""))
     if failures:
         raise BuildError("notebook execution failed; the previous report is unchanged:\n  "
-                         + "\n  ".join(failures))
+                         + "\n  ".join(sorted(failures)))
     return seconds

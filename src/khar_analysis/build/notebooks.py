@@ -88,6 +88,8 @@ def execute(path: Path, out_path: Path, root: Path, params: dict | None = None, 
 
     import papermill as pm
 
+    from khar_analysis.build.kernels import IpcKernelManager
+
     params = params or {}
     check_parameters(path, params)
     env_backup = {k: os.environ.get(k) for k in ("KHAR_FIGURE_DIR", "KHAR_OUTPUT_DIR", "KHAR_ROOT")}
@@ -102,6 +104,7 @@ def execute(path: Path, out_path: Path, root: Path, params: dict | None = None, 
         nb = pm.execute_notebook(
             str(path), str(out_path), parameters=params, kernel_name=KERNEL, cwd=str(path.parent),
             progress_bar=progress, request_save_on_cell_execute=False, shutdown_kernel="immediate",
+            kernel_manager_class=IpcKernelManager,  # no TCP port, no "running over TCP" warning (see kernels)
         )
     except pm.PapermillExecutionError as exc:
         raise NotebookError(

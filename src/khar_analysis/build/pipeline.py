@@ -9,9 +9,11 @@ Order of work (each step stops the build with a clear message before anything is
    notebook's outputs depend on); the others keep their previous outputs;
 5. execute those notebooks (:mod:`~khar_analysis.build.execute`, in parallel) into a staging folder;
 6. collect the verdicts each notebook displayed (:mod:`~khar_analysis.build.collect`);
-7. render ``index.html`` and ``ledger.csv`` into the staging folder, then move everything into
-   ``reports/`` with atomic renames (:mod:`~khar_analysis.build.publish`). A failed build leaves the
-   previous report as it was.
+7. assemble the whole next report beside ``reports/`` (the notebooks that ran, the recorded files of
+   those that were skipped, ``index.html``, ``ledger.csv``; a file two notebooks publish stops the build,
+   :mod:`~khar_analysis.build.outputs`) and swap it in with one atomic rename
+   (:mod:`~khar_analysis.build.publish`). A failed or killed build leaves the previous report as it was;
+   the next build removes what it left behind.
 """
 
 from __future__ import annotations
@@ -24,13 +26,12 @@ from pathlib import Path
 
 import nbformat
 
-from khar_analysis.build import notebooks
+from khar_analysis.build import notebooks, outputs, publish
 from khar_analysis.build.collect import check_anchors, collect_verdicts
 from khar_analysis.build.errors import BuildError, log
 from khar_analysis.build.execute import run_notebooks
 from khar_analysis.build.lock import build_lock
 from khar_analysis.build.plan import Plan, decide, discover, read_state
-from khar_analysis.build.publish import publish, write_state
 from khar_analysis.claims import register as claims
 from khar_analysis.core.paths import Layout
 from khar_analysis.core.paths import layout as default_layout
@@ -49,40 +50,66 @@ def _verify(lay: Layout, mirror: Path | None) -> dict[str, manifest.Fetched]:
     return fetched
 
 
-def _executed(plans: list[Plan], stage: Path, lay: Layout) -> dict[str, nbformat.NotebookNode]:
-    """Each notebook's executed copy: fresh from ``stage`` when it ran, else the previous report's."""
-    out = {}
+def _executed(plans: list[Plan], stage: Path) -> dict[str, nbformat.NotebookNode]:
+    """Each notebook's executed copy in the assembled ``stage`` (fresh when it ran, else carried over)."""
+    return {p.name: nbformat.read(stage / "notebooks" / f"{p.name}.ipynb", as_version=4) for p in plans}
+
+
+def _recorded_outputs(lay: Layout, plans: list[Plan]) -> dict[str, list[str]]:
+    """The published tables of the notebooks that skip; a skipped notebook whose files are not recorded
+    (a report made before files had owners) or not all present runs instead."""
+    recorded = read_state(lay).get("outputs", {})
+    kept = {}
     for p in plans:
-        src = (stage if p.runs else lay.reports) / "notebooks" / f"{p.name}.ipynb"
-        if not src.exists():
-            raise BuildError(f"previous output of {p.name} is missing ({lay.rel(src)}); rebuild with --force")
-        out[p.name] = nbformat.read(src, as_version=4)
-    return out
+        if p.runs:
+            continue
+        if p.name not in recorded:
+            p.reason = "its published files are not recorded"
+        elif publish.missing(lay, p.name, recorded[p.name]):
+            p.reason = "previous output missing"
+        else:
+            kept[p.name] = recorded[p.name]
+    return kept
 
 
 def _staged(lay: Layout, plans: list[Plan], jobs: int | None, fetched: dict, t0: float) -> tuple[dict, list, list]:
-    """Run, collect and render into a fresh staging folder, then publish; (facts, rows, pending)."""
+    """Run, collect and render into a fresh staging folder, then switch it in; (facts, rows, pending)."""
     from khar_analysis.build import report
 
-    stage = lay.build / f"stage-{os.getpid()}"
-    if stage.exists():
-        shutil.rmtree(stage)
-    stage.mkdir(parents=True)
+    kept = _recorded_outputs(lay, plans)
+    for p in plans:
+        log(f"  {p.name}: {'run' if p.runs else 'skip'} ({p.reason})")
+    stage = publish.new_stage(lay)
     try:
         n_run = sum(p.runs for p in plans)
         jobs = jobs or min(os.cpu_count() or 1, max(1, n_run))
         if n_run:
             log(f"executing {n_run} notebook(s) with papermill on {jobs} process(es)")
         seconds = run_notebooks(plans, stage, lay, jobs, read_state(lay).get("seconds", {}))
+        files = outputs.claim(stage, [p.name for p in plans if p.runs], kept)
+        publish.carry_over(lay, stage, kept)
         register = claims.load_register(lay)
-        rows, pending = collect_verdicts(_executed(plans, stage, lay), register, {p.name for p in plans})
+        rows, pending = collect_verdicts(_executed(plans, stage), register, {p.name for p in plans})
         facts = report.run_facts(lay, time.perf_counter() - t0, seconds, fetched)
         report.render(stage, rows, pending, plans, facts, lay)
-        publish(stage, lay, [p.name for p in plans if p.runs])
-        write_state(lay, plans, seconds)
+        publish.write_state(stage, lay, plans, seconds, files)
+        publish.switch(stage, lay)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return facts, rows, pending
+
+
+def _summary(lay: Layout, plans: list[Plan], rows: list[dict], pending: list[str], seconds: float) -> None:
+    """The end of the build on one screen: verdicts, notebooks run and skipped, time, where the report is."""
+    counts = {v: sum(r["verdict"] == v for r in rows) for v in claims.VERDICTS}
+    ran = [p.name for p in plans if p.runs]
+    log("-" * 60)
+    log("verdicts: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v) + f" ({len(rows)} claims)")
+    if pending:
+        log(f"{len(pending)} claim(s) pending (their notebook does not exist yet): {', '.join(pending)}")
+    log(f"notebooks: {len(ran)} run, {len(plans) - len(ran)} skipped (up to date)")
+    log(f"time: {seconds:.1f} s")
+    log(f"report: {lay.rel(lay.reports)}/index.html (open it in a browser), {lay.rel(lay.reports)}/ledger.csv")
 
 
 def build(lay: Layout | None = None, mirror: Path | None = None, jobs: int | None = None, force: bool = False,
@@ -90,21 +117,16 @@ def build(lay: Layout | None = None, mirror: Path | None = None, jobs: int | Non
     """Run the whole build; return the run facts. Raises :class:`BuildError` (or a data error) on failure."""
     lay = lay or default_layout()
     t0 = time.perf_counter()
+    lay.check_folders()
     with build_lock(lay, wait=wait):
+        if gone := publish.clean_leftovers(lay):
+            log(f"removed {len(gone)} leftover(s) of an interrupted build: " + ", ".join(gone[:5])
+                + (", ..." if len(gone) > 5 else ""))
         fetched = _verify(lay, mirror)
         check_anchors(claims.load_register(lay), lay)
         plans = decide(lay, params, force, only)
-        for p in plans:
-            log(f"  {p.name}: {'run' if p.runs else 'skip'} ({p.reason})")
         facts, rows, pending = _staged(lay, plans, jobs, fetched, t0)
-    counts: dict[str, int] = {}
-    for r in rows:
-        counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
-    log("verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    if pending:
-        log(f"{len(pending)} claim(s) pending (their notebook does not exist yet): {', '.join(pending)}")
-    log(f"report: {lay.rel(lay.reports)}/index.html, {lay.rel(lay.reports)}/ledger.csv "
-        f"({time.perf_counter() - t0:.1f} s)")
+    _summary(lay, plans, rows, pending, time.perf_counter() - t0)
     return facts
 
 

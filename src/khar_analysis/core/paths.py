@@ -130,6 +130,29 @@ class Layout:
     def build(self) -> Path:
         return self.root / "build"
 
+    def check_folders(self) -> None:
+        """Refuse a ``data/raw`` (or a group folder in it) that is a symbolic link.
+
+        Verified copies of the raw files are written there; through a link they would land in another
+        folder (often the mirror itself) without anyone noticing. Raises :class:`LayoutError` saying what
+        to do instead.
+        """
+        links = [self.raw] if self.raw.is_symlink() else []
+        if not links and self.raw.is_dir():
+            links = sorted(p for p in self.raw.iterdir() if p.is_symlink() and p.is_dir())
+        if links:
+            shown = ", ".join(f"{self.rel_link(p)} -> {os.readlink(p)}" for p in links)
+            raise LayoutError(f"{shown}: a raw-data folder is a symbolic link; khar writes verified copies of the "
+                              "raw files there and will not write through a link. Make it a real folder and "
+                              "point KHAR_DATA_MIRROR (or --mirror) at the linked folder to reuse its files")
+
+    def rel_link(self, path: Path) -> str:
+        """``path`` relative to the root without following a link at its end."""
+        try:
+            return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
+        except ValueError:
+            return Path(path).name
+
     def default_mirror(self) -> Path | None:
         """``KHAR_DATA_MIRROR`` if set, else ``../shared/data`` beside the root when it exists."""
         env = os.environ.get("KHAR_DATA_MIRROR")

@@ -33,16 +33,18 @@ def use_style() -> None:
     plt.rcParams.update(STYLE)
 
 
-def show(fig, name: str) -> Path | None:
+def show(fig, name: str) -> None:
     """Render ``fig`` once as PNG, save it as ``{name}.png`` under ``KHAR_FIGURE_DIR`` (if set), display it
-    once (with its title as alt text) and close it. Rendering once halves the cost of every figure."""
+    once (with its title as alt text) and close it. Rendering once halves the cost of every figure.
+
+    Returns nothing: a figure cell ends with this call, and a returned value would be displayed under the
+    figure (a path into the build's staging folder, different on every build and machine)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None}, bbox_inches="tight")
     data = buf.getvalue()
     alt = fig._suptitle.get_text() if fig._suptitle is not None else ""
     alt = alt or next((ax.get_title() for ax in fig.axes if ax.get_title()), name)
     plt.close(fig)
-    out = None
     target = os.environ.get("KHAR_FIGURE_DIR")
     if target:
         out = Path(target) / f"{name}.png"
@@ -51,7 +53,6 @@ def show(fig, name: str) -> Path | None:
     from IPython.display import Image, display
 
     display(Image(data=data, format="png", alt=f"Figure {name}: {alt}"))
-    return out
 
 
 def bar_shares(table, label: str, value: str, highlight: str | None = None, title: str = "",
