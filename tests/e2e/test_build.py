@@ -109,9 +109,10 @@ def test_a_failing_notebook_is_named_with_its_cell_and_the_report_survives(built
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"01_arms_imports": {"end_year": 2000}}, "window end 2000 is before its start 2011"),
+        ({"01_arms_imports": {"end_year": 2000}}, "window start_year..end_year is reversed: start 2011 is "
+                                                  "after end 2000"),
         ({"01_arms_imports": {"end_yr": 2020}}, "unknown parameter 'end_yr'"),
-        ({"01_arms_imports": {"end_year": "2020"}}, "end_year='2020' should be int, found str"),
+        ({"01_arms_imports": {"end_year": "2020"}}, "parameter end_year: expected int, found str '2020'"),
         ({"01_arms_imports": {"reference_source": "sipri_1999"}}, "unknown source id 'sipri_1999'"),
         ({"01_arms_imports": {"split": "even"}}, "split='even' is not one of"),
         ({"99_nothing": {"x": 1}}, r"unknown notebook\(s\) \['99_nothing'\]"),

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import nbformat
 
+from khar_analysis.core import notebook_params
+
 KERNEL = "khar-analysis"
 _PM_KEEP = {"parameters", "version"}
 _CELL_DROP = {"papermill", "execution"}
@@ -52,38 +54,33 @@ def error_cells(nb: nbformat.NotebookNode) -> list[int]:
     return bad
 
 
-def parameters_cell(nb: nbformat.NotebookNode) -> int:
-    """Index of the one cell tagged ``parameters``; raise if there is not exactly one."""
-    hits = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
-    if len(hits) != 1:
-        raise NotebookError(f"expected exactly one cell tagged 'parameters', found {len(hits)}")
-    return hits[0]
+def parameters_cell(nb: nbformat.NotebookNode, shown: str = "the notebook") -> int:
+    """Index of the one cell tagged ``parameters``; raise naming ``shown`` if there is not exactly one."""
+    try:
+        return notebook_params.parameters_cell(nb, shown)
+    except notebook_params.ParametersCellError as exc:
+        raise NotebookError(str(exc)) from None
 
 
 def declared_parameters(path: Path) -> dict[str, object]:
     """The parameters cell's literal assignments (name -> value), read without executing anything."""
-    import ast
-
-    nb = nbformat.read(path, as_version=4)
-    src = nb.cells[parameters_cell(nb)].source
-    out: dict[str, object] = {}
-    for node in ast.parse(src).body:
-        if not isinstance(node, ast.Assign) or len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
-            raise NotebookError(f"{path.name}: the parameters cell may hold only literal assignments")
-        out[node.targets[0].id] = ast.literal_eval(node.value)
-    return out
+    try:
+        return {k: p.default for k, p in notebook_params.declared(path).items()}
+    except notebook_params.ParametersCellError as exc:
+        raise NotebookError(str(exc)) from None
 
 
 def check_parameters(path: Path, params: dict[str, object]) -> None:
-    """Reject unknown parameter names and values whose type differs from the declared default."""
-    declared = declared_parameters(path)
+    """Reject unknown parameter names and values that do not fit the declared type (annotation or default)."""
+    try:
+        declared = notebook_params.declared(path)
+    except notebook_params.ParametersCellError as exc:
+        raise NotebookError(str(exc)) from None
     for key, value in params.items():
         if key not in declared:
-            raise NotebookError(f"{path.name}: unknown parameter {key!r}; declared: {sorted(declared)}")
-        want = type(declared[key])
-        if not isinstance(value, want) and not (want is float and isinstance(value, int)):
-            raise NotebookError(f"{path.name}: parameter {key}={value!r} should be {want.__name__}, "
-                                 f"found {type(value).__name__}")
+            raise NotebookError(f"{path.stem}: unknown parameter {key!r}; declared: {sorted(declared)}")
+        if (problem := notebook_params.check_value(value, declared[key].spec)) is not None:
+            raise NotebookError(f"{path.stem}: parameter {key}: {problem}")
 
 
 def execute(path: Path, out_path: Path, root: Path, params: dict | None = None, figure_dir: Path | None = None,

@@ -75,7 +75,8 @@ def _staged(lay: Layout, plans: list[Plan], jobs: int | None, fetched: dict, t0:
             log(f"executing {n_run} notebook(s) with papermill on {jobs} process(es)")
         seconds = run_notebooks(plans, stage, lay, jobs, read_state(lay).get("seconds", {}))
         register = claims.load_register(lay)
-        rows, pending = collect_verdicts(_executed(plans, stage, lay), register, {p.name for p in plans})
+        rows, pending = collect_verdicts(_executed(plans, stage, lay), register, {p.name for p in plans},
+                                         {p.name: p.ran_with for p in plans})
         facts = report.run_facts(lay, time.perf_counter() - t0, seconds, fetched)
         report.render(stage, rows, pending, plans, facts, lay)
         publish(stage, lay, [p.name for p in plans if p.runs])
