@@ -153,7 +153,8 @@ def assess(
     ``observed`` is the value under the primary specification (the one closest to the claim's own
     definition; the register's ``rule.primary`` names it); ``variants`` maps other specifications
     (release, window, source, definition) to their observed values. ``params`` (the notebook's parameter
-    values in this run) fill a templated ``rule.primary`` (:mod:`khar_analysis.claims.templates`).
+    values in this run) fill a templated ``rule.primary`` (:mod:`khar_analysis.claims.templates`); without
+    them, the values recorded by ``use_parameters`` or else the notebook's declared defaults do.
     """
     claimed_text = claim.claimed.text
     obs_text = observed_text if observed_text is not None else _fmt(observed)
@@ -172,6 +173,8 @@ def assess(
                        notebook=claim.notebook, variants=shown)
     held = [k for k, r in results.items() if r]
     failed = [k for k, r in results.items() if r is False]
+    if params is None and templates.is_template(claim.rule.primary):
+        params = templates.run_parameters(claim.notebook)[0]  # the run's parameters, else the declared defaults
     primary_name = templates.render(claim.rule.primary, params or {}, f"{claim.id}: rule.primary") \
         or "primary specification"
     primary_state = "cannot be decided under" if primary is None else "does not hold under"

@@ -173,8 +173,8 @@ def check_value(value: Any, spec: Spec) -> str | None:
     """Why ``value`` does not fit ``spec`` (``"expected ..., found ..."``), or ``None`` when it fits."""
     kind = spec[0]
     want = spec_name(spec)
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"expected a finite {want}, found {value!r}"
+    if isinstance(value, float) and not math.isfinite(value) and kind in ("float", "any", "union"):
+        return f"expected a finite {'number' if kind != 'float' else want}, found {value!r}"
     if kind == "any":
         return None
     if kind == "union":
