@@ -48,3 +48,24 @@ def test_a_claim_judged_twice_fails(lay):
     book = _nb_with_verdicts(*(_verdict(c) for c in ("ARMS-1", "ARMS-1", "ARMS-2", "ARMS-R")))
     with pytest.raises(BuildError, match="reports ARMS-1 more than once"):
         collect.collect_verdicts({"01_arms_imports": book}, register, {"01_arms_imports"})
+
+
+def test_the_parameters_column_lists_the_overrides_each_verdict_recorded(lay):
+    register = claims.load_register(lay)
+    run = {"parameters": {"end_year": 2016}}
+    book = _nb_with_verdicts(*({**_verdict(c), **run} for c in ("ARMS-1", "ARMS-2", "ARMS-R")))
+    rows, _ = collect.collect_verdicts({"01_arms_imports": book}, register, {"01_arms_imports"},
+                                       {"01_arms_imports": {"end_year": 2016}})
+    assert {r["parameters"] for r in rows if r["notebook"] == "01_arms_imports"} == {"end_year=2016"}
+    assert {r["parameters"] for r in rows if r["notebook"] != "01_arms_imports"} == {""}
+
+
+def test_a_verdict_rendered_for_other_parameters_than_the_run_s_fails(lay):
+    """A notebook that ran with end_year=2016 but whose verdicts recorded no override could name the default window."""
+    register = claims.load_register(lay)
+    book = _nb_with_verdicts(*(_verdict(c) for c in ("ARMS-1", "ARMS-2", "ARMS-R")))
+    with pytest.raises(BuildError, match=r"01_arms_imports.ipynb: verdict ARMS-1 was rendered for parameter overrides "
+                                         r"none but the notebook ran with \{'end_year': 2016\} \(call "
+                                         r"claims.use_parameters"):
+        collect.collect_verdicts({"01_arms_imports": book}, register, {"01_arms_imports"},
+                                 {"01_arms_imports": {"end_year": 2016}})

@@ -28,7 +28,9 @@ def test_build_writes_the_report_and_the_ledger(built):
     assert {"claim_id", "verdict", "observed", "claimed", "notebook"} <= set(rows[0])
     arms = {r["claim_id"]: r["verdict"] for r in rows if r["notebook"] == "01_arms_imports"}
     assert arms == {"ARMS-1": "reproduced", "ARMS-2": "not_testable", "ARMS-R": "reproduced"}
+    assert {r["parameters"] for r in rows} == {""}, "a default build overrides nothing"
     html = (lay.reports / "index.html").read_text(encoding="utf-8")
+    assert 'id="overrides"' not in html, "no override banner on a default build"
     assert 'id="claim-ARMS-1"' in html and "четвёртое место" in html, "the quote is cut from the article"
     assert (lay.reports / "notebooks" / "01_arms_imports.html").exists()
     assert (lay.reports / "figures" / "01_arms_imports" / "arms1_ranking.png").exists()
@@ -48,7 +50,7 @@ def test_a_rebuild_with_nothing_changed_runs_no_notebook(built, capsys, snapshot
 def test_a_register_change_reruns_its_notebook(built, capsys):
     lay, mirror = built
     reg = lay.claims_dir / "arms.yaml"
-    reg.write_text(reg.read_text(encoding="utf-8").replace("window 2011-2020\n", "window 2011–2020\n", 1),
+    reg.write_text(reg.read_text(encoding="utf-8").replace("(March-2025 release)", "(March 2025 release)", 1),
                    encoding="utf-8")
     capsys.readouterr()
     _build(lay, mirror)
@@ -84,9 +86,10 @@ def test_a_failing_notebook_is_named_with_its_cell_and_the_report_survives(built
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"01_arms_imports": {"end_year": 2000}}, "window end 2000 is before its start 2011"),
+        ({"01_arms_imports": {"end_year": 2000}}, "window start_year..end_year is reversed: start 2011 is "
+                                                  "after end 2000"),
         ({"01_arms_imports": {"end_yr": 2020}}, "unknown parameter 'end_yr'"),
-        ({"01_arms_imports": {"end_year": "2020"}}, "end_year='2020' should be int, found str"),
+        ({"01_arms_imports": {"end_year": "2020"}}, "parameter end_year: expected int, found str '2020'"),
         ({"01_arms_imports": {"reference_source": "sipri_1999"}}, "unknown source id 'sipri_1999'"),
         ({"01_arms_imports": {"split": "even"}}, "split='even' is not one of"),
         ({"99_nothing": {"x": 1}}, r"unknown notebook\(s\) \['99_nothing'\]"),

@@ -302,3 +302,28 @@ def test_without_a_mirror_a_wrong_download_says_so_in_its_short_line(tiny, serve
         manifest.verify(["a"], lay=project, mirror=tmp_path / "no-mirror")
     assert str(err.value).splitlines()[1] == f"a: data/raw/g/a.csv <- {base}/a.csv (download gave the wrong sha256)"
     assert not (project.raw / "g" / "a.csv").exists()
+
+
+def test_two_records_pinning_one_path_fail_at_load(tmp_path, lay):
+    project = _project(tmp_path, lay, ["article", "event_catalogue"])
+    records = yaml.safe_load((project.manifest_dir / "test.yaml").read_text(encoding="utf-8"))
+    records[1]["path"] = records[0]["path"]
+    (project.manifest_dir / "test.yaml").write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(manifest.ManifestError, match=rf"test.yaml: {records[1]['id']}: path '{records[0]['path']}' "
+                                                     rf"is already that of source {records[0]['id']}"):
+        manifest.load_manifest(project)
+
+
+def test_a_wrong_size_bytes_is_reported_in_one_line(tmp_path, lay):
+    """The committed event catalogue with its right sha256 but a wrong size_bytes in its record."""
+    project = _project(tmp_path, lay, ["event_catalogue"])
+    src = manifest.load_manifest(lay)["event_catalogue"]
+    (project.raw / src.path).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(src.local_path(lay), project.raw / src.path)
+    records = yaml.safe_load((project.manifest_dir / "test.yaml").read_text(encoding="utf-8"))
+    records[0]["size_bytes"] = src.size_bytes + 1
+    (project.manifest_dir / "test.yaml").write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(manifest.DataVerificationError,
+                       match=rf"event_catalogue: size_bytes says {src.size_bytes + 1} B, but the file with the pinned "
+                             rf"sha256 has {src.size_bytes} B"):
+        manifest.verify(lay=project, mirror=tmp_path / "none", allow_download=False)

@@ -37,3 +37,25 @@ def test_no_options():
     identity.no_options(SRC, {})
     with pytest.raises(TypeError, match="some_source: its loader takes no options"):
         identity.no_options(SRC, {"wanted": ["AZE"]})
+
+
+def test_workbook_of_another_edition_fails_naming_the_record(tmp_path):
+    """A made-up workbook whose matrices are for 2018 (edition 2019) pinned under the 2020 edition's id."""
+    import openpyxl
+
+    from khar_analysis.provenance import manifest
+    from khar_analysis.sources import statreview
+
+    titles = {"Gas - Trade movts - pipeline": "Natural Gas: Trade movements 2018 by pipeline",
+              "Gas - Trade movts LNG": "Natural Gas: Trade movements 2018 as liquefied natural gas",
+              "Gas - Inter-regional trade": "Natural gas: Inter-regional trade",
+              "Gas Consumption - Bcm": "Natural Gas: Consumption"}
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for sheet, title in titles.items():
+        wb.create_sheet(sheet).append([title])
+    path = tmp_path / "made_up.xlsx"
+    wb.save(path)
+    with pytest.raises(UnknownLayoutError, match="edition 2019, but the manifest record ei_statistical_review_2020 "
+                                                 "says edition 2020"):
+        statreview.load_review(path, manifest.get("ei_statistical_review_2020"))

@@ -11,6 +11,7 @@ import pytest
 from khar_analysis.core.layout_checks import UnknownLayoutError
 from khar_analysis.provenance import manifest
 from khar_analysis.sources import registry, sipri
+from khar_analysis.sources.identity import WrongFileError
 
 PERYEAR = "sipri_register_peryear_2026-02-12"
 CLASSIC = "sipri_register_2024-03-18"
@@ -34,7 +35,7 @@ def _source(source_id: str, **fmt):
 
 
 def test_tiv_table_inline(tmp_path):
-    tiv = sipri.load_tiv_imports(_tiv_file(tmp_path), manifest.get(TIV))
+    tiv = sipri.load_tiv_imports(_tiv_file(tmp_path), _source(TIV, recipients=["AZE"]))
     assert tiv[["delivery_year", "tiv_mn", "is_below_half"]].values.tolist() == [[2019, 0.0, True], [2020, 19.0, False]]
     assert set(tiv["recipient"]) == {"AZE"} and set(tiv["release"]) == {"2024-10-13"}
 
@@ -45,8 +46,34 @@ def test_generated_date_must_be_the_records(tmp_path):
 
 
 def test_recipient_outside_the_extract_fails(tmp_path):
-    with pytest.raises(UnknownLayoutError, match=rf"recipients \['GEO'\] are not in the extract {TIV}"):
-        sipri.load_tiv_imports(_tiv_file(tmp_path, recipient="Georgia"), manifest.get(TIV))
+    with pytest.raises(WrongFileError, match=rf"^{TIV}: .*recipients should be \['AZE'\], the file has \['GEO'\]"):
+        sipri.load_tiv_imports(_tiv_file(tmp_path, recipient="Georgia"), _source(TIV, recipients=["AZE"]))
+
+
+def test_file_of_one_recipient_under_a_two_recipient_record_fails(tmp_path):
+    """A file holding only Armenia's rows pinned under the AZE+ARM record would read as 'no deliveries to AZE'."""
+    with pytest.raises(WrongFileError, match=rf"^{TIV}: .*recipients should be "
+                                             r"\['ARM', 'AZE'\], the file has \['ARM'\]$"):
+        sipri.load_tiv_imports(_tiv_file(tmp_path, recipient="Armenia"), manifest.get(TIV))
+
+
+def _peryear_file(tmp_path, recipient: str) -> object:
+    row = ['1', 'Turkiye', recipient, 'Bayraktar TB2', 'UAV', 'Aircraft', '2020', 'No', '12', 'No', '2020', 'No',
+           'Delivered', 'No', '5', '60', 'No']
+    lines = [*PREAMBLE, "Data generated: 12 Feb 2026", ",".join(f'"{h}"' for h in sipri.PERYEAR_COLUMNS) + ";",
+             ",".join(f'"{v}"' for v in row) + ";"]
+    path = tmp_path / "peryear.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("ascii"))
+    return path
+
+
+def test_register_of_the_wrong_recipient_under_the_right_id_fails_naming_the_source(tmp_path):
+    src = manifest.get(PERYEAR)
+    table = sipri.load_register_peryear(_peryear_file(tmp_path, "Azerbaijan"), _source(PERYEAR, recipients=["AZE"]))
+    assert table["recipient"].tolist() == ["AZE"] and table["supplier"].tolist() == ["TUR"]
+    with pytest.raises(WrongFileError, match=rf"^{PERYEAR}: the file is not what its manifest record says: "
+                                             r"recipients should be \['ARM', 'AZE'\], the file has \['GEO'\]"):
+        sipri.load_register_peryear(_peryear_file(tmp_path, "Georgia"), src)
 
 
 def test_split_orders_inline():
@@ -93,7 +120,7 @@ def _turkish_rows(i: int, line: str) -> bool:
 
 @pytest.fixture
 def peryear(excerpt):
-    return excerpt(PERYEAR, _turkish_rows), manifest.get(PERYEAR)
+    return excerpt(PERYEAR, _turkish_rows), _source(PERYEAR, recipients=["AZE"])  # the excerpt: AZE's rows
 
 
 @pytest.mark.integration
@@ -142,7 +169,7 @@ def test_peryear_missing_generated_line_fails(peryear, tmp_path):
 
 @pytest.mark.integration
 def test_classic_excerpt_and_splits_conserve_tiv(excerpt):
-    orders = sipri.load_register_classic(excerpt(CLASSIC, _turkish_rows), manifest.get(CLASSIC))
+    orders = sipri.load_register_classic(excerpt(CLASSIC, _turkish_rows), _source(CLASSIC, recipients=["AZE"]))
     assert orders["release"].iloc[0] == "2024-03-18"
     mrl = orders[orders["designation"] == "T-122/300"].iloc[0]
     assert mrl["delivery_years"] == "2012; 2013; 2014" and mrl["tiv_delivered_mn"] == 44.0
@@ -158,7 +185,7 @@ def test_classic_unexpected_flag_value_fails(excerpt, tmp_path):
     src = excerpt(CLASSIC, _turkish_rows)
     bad = _altered(tmp_path, src, "flag.csv", b"2020,?,12,?,Bayraktar", b"2020,yes,12,?,Bayraktar")
     with pytest.raises(UnknownLayoutError, match=r"is_order_year_estimate holds \['yes'\]"):
-        sipri.load_register_classic(bad, manifest.get(CLASSIC))
+        sipri.load_register_classic(bad, _source(CLASSIC, recipients=["AZE"]))
 
 
 @pytest.mark.integration

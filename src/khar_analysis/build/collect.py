@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+import json
+
 import nbformat
 
 from khar_analysis.article import text as article
+from khar_analysis.build import overrides
 from khar_analysis.build.errors import BuildError
 from khar_analysis.claims import register as claims
 from khar_analysis.core.paths import Layout
 
 
+def _same(a: dict, b: dict) -> bool:
+    """Equal as JSON (a tuple override and the list a verdict's JSON holds are the same)."""
+    return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
+
+
 def _found_verdicts(executed: dict[str, nbformat.NotebookNode], register: dict[str, claims.Claim],
-                    problems: list[str]) -> dict[str, dict]:
-    """Verdict payloads by claim id (with notebook and cell id); appends each misplaced verdict to ``problems``."""
+                    problems: list[str], ran_with: dict[str, dict] | None) -> dict[str, dict]:
+    """Verdict payloads by claim id (with notebook and cell id); appends each misplaced verdict, and each
+    verdict whose recorded overrides are not the ones its notebook ran with, to ``problems``."""
     found: dict[str, dict] = {}
     for name, nb in sorted(executed.items()):
         for cell_id, payload in claims.verdicts_from_notebook(nb):
             cid = payload.get("claim_id")
-            if cid not in register:
+            recorded, given = payload.get("parameters", {}), (ran_with or {}).get(name, {})
+            if ran_with is not None and not _same(recorded, given):
+                problems.append(f"{name}.ipynb: verdict {cid} was rendered for parameter overrides "
+                                f"{recorded or 'none'} but the notebook ran with {given or 'none'} (call "
+                                f"claims.use_parameters({name!r}, globals()) right after the parameters cell)")
+            elif cid not in register:
                 problems.append(f"{name}.ipynb reports a verdict for unregistered claim {cid!r}")
             elif register[cid].notebook != name:
                 problems.append(f"{name}.ipynb reports {cid}, which the register assigns to {register[cid].notebook}")
@@ -37,18 +51,23 @@ def _row(claim: claims.Claim, v: dict | None) -> dict:
         "caveat": v.get("caveat", "") if v else "", "reason": v.get("reason", "") if v else "",
         "notebook": claim.notebook, "cell_id": v["cell_id"] if v else "", "line": claim.line or "",
         "citation": claim.citation, "gloss": claim.gloss, "would_test": claim.would_test,
+        "parameters": overrides.describe(v.get("parameters", {})) if v else "",
     }
 
 
 def collect_verdicts(executed: dict[str, nbformat.NotebookNode], register: dict[str, claims.Claim],
-                     existing_notebooks: set[str]) -> tuple[list[dict], list[str]]:
+                     existing_notebooks: set[str], ran_with: dict[str, dict] | None = None,
+                     ) -> tuple[list[dict], list[str]]:
     """Ledger rows for every registered claim, and the ids still pending (no notebook yet).
 
-    Raises :class:`BuildError` for a verdict naming an unregistered claim, a claim judged twice, or a
+    ``ran_with`` maps a notebook to the parameter overrides its executed copy was made with (``None``: not
+    checked); each row's ``parameters`` column lists the overrides its verdict recorded. Raises
+    :class:`BuildError` for a verdict naming an unregistered claim, a claim judged twice, a verdict whose
+    recorded overrides differ from the notebook's (its text could name the defaults' window), or a
     registered claim whose notebook exists but displayed no verdict for it.
     """
     problems: list[str] = []
-    found = _found_verdicts(executed, register, problems)
+    found = _found_verdicts(executed, register, problems, ran_with)
     pending = []
     for cid, claim in register.items():
         if cid not in found:

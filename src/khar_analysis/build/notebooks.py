@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from khar_analysis.build import params
+from khar_analysis.core import notebook_params
 
 KERNEL = "khar-analysis"
 _PM_KEEP = {"parameters", "version"}
@@ -54,31 +54,33 @@ def error_cells(nb: nbformat.NotebookNode) -> list[int]:
     return bad
 
 
-def parameters_cell(nb: nbformat.NotebookNode) -> int:
-    """Index of the one cell tagged ``parameters``; raise if there is not exactly one."""
-    hits = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
-    if len(hits) != 1:
-        raise NotebookError(f"expected exactly one cell tagged 'parameters', found {len(hits)}")
-    return hits[0]
+def parameters_cell(nb: nbformat.NotebookNode, shown: str = "the notebook") -> int:
+    """Index of the one cell tagged ``parameters``; raise naming ``shown`` if there is not exactly one."""
+    try:
+        return notebook_params.parameters_cell(nb, shown)
+    except notebook_params.ParametersCellError as exc:
+        raise NotebookError(str(exc)) from None
 
 
 def declared_parameters(path: Path) -> dict[str, object]:
-    """The parameters cell's declarations (name -> default), read without executing anything.
-
-    The cell's form (``name: type = literal  # help``) is :mod:`khar_analysis.build.params`'s.
-    """
+    """The parameters cell's literal assignments (name -> value), read without executing anything."""
     try:
-        return {name: p.default for name, p in params.declared(path).items()}
-    except params.ParameterError as exc:
+        return {k: p.default for k, p in notebook_params.declared(path).items()}
+    except notebook_params.ParametersCellError as exc:
         raise NotebookError(str(exc)) from None
 
 
-def check_parameters(path: Path, given: dict[str, object]) -> None:
-    """Reject unknown parameter names and values not of the declared type (before any kernel starts)."""
+def check_parameters(path: Path, params: dict[str, object]) -> None:
+    """Reject unknown parameter names and values that do not fit the declared type (annotation or default)."""
     try:
-        params.check_values(params.declared(path), given, path.name)
-    except params.ParameterError as exc:
+        declared = notebook_params.declared(path)
+    except notebook_params.ParametersCellError as exc:
         raise NotebookError(str(exc)) from None
+    for key, value in params.items():
+        if key not in declared:
+            raise NotebookError(f"{path.stem}: unknown parameter {key!r}; declared: {sorted(declared)}")
+        if (problem := notebook_params.check_value(value, declared[key].spec)) is not None:
+            raise NotebookError(f"{path.stem}: parameter {key}: {problem}")
 
 
 def execute(path: Path, out_path: Path, root: Path, params: dict | None = None, figure_dir: Path | None = None,

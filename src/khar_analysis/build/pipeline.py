@@ -89,7 +89,8 @@ def _staged(lay: Layout, plans: list[Plan], jobs: int | None, fetched: dict, t0:
         files = outputs.claim(stage, [p.name for p in plans if p.runs], kept)
         publish.carry_over(lay, stage, kept)
         register = claims.load_register(lay)
-        rows, pending = collect_verdicts(_executed(plans, stage), register, {p.name for p in plans})
+        rows, pending = collect_verdicts(_executed(plans, stage), register, {p.name for p in plans},
+                                         {p.name: p.ran_with for p in plans})
         facts = report.run_facts(lay, time.perf_counter() - t0, seconds, fetched)
         report.render(stage, rows, pending, plans, facts, lay)
         publish.write_state(stage, lay, plans, seconds, files)

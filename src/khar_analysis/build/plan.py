@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from khar_analysis.build import notebooks
+from khar_analysis.build import overrides as checked
 from khar_analysis.build.deps import library_key, sha
 from khar_analysis.build.errors import BuildError
 from khar_analysis.claims import register as claims
@@ -34,6 +34,8 @@ class Plan:
     key: dict
     reason: str
     params: dict = field(default_factory=dict)
+    #: The overrides its published outputs were made with: ``params`` when it runs, else the recorded run's.
+    ran_with: dict = field(default_factory=dict)
 
     @property
     def runs(self) -> bool:
@@ -131,7 +133,11 @@ def _check_names(names: set[str], params: dict[str, dict], only: list[str] | Non
 
 def decide(lay: Layout, params: dict[str, dict] | None = None, force: bool = False,
            only: list[str] | None = None) -> list[Plan]:
-    """One :class:`Plan` per notebook: whether it runs and why."""
+    """One :class:`Plan` per notebook: whether it runs and why.
+
+    Overrides are checked first (:func:`khar_analysis.build.overrides.validate`: names, types, windows,
+    domains), so a bad one stops the build before any notebook runs.
+    """
     params = params or {}
     register = claims.load_register(lay)
     records = manifest.load_manifest(lay)
@@ -140,11 +146,7 @@ def decide(lay: Layout, params: dict[str, dict] | None = None, force: bool = Fal
     _check_names({p.stem for p in paths}, params, only)
     out = []
     for p in paths:
-        nb_params = params.get(p.stem, {})
-        try:
-            notebooks.check_parameters(p, nb_params)
-        except notebooks.NotebookError as exc:
-            raise BuildError(str(exc)) from None
+        nb_params = checked.validate(p, params.get(p.stem, {}), lay)
         key = notebook_key(p, nb_params, register, records, lay)
         html_ok = (lay.reports / "notebooks" / f"{p.stem}.html").exists()
         reason = diff_reason(recorded.get(p.stem), key)
@@ -154,5 +156,6 @@ def decide(lay: Layout, params: dict[str, dict] | None = None, force: bool = Fal
             reason = "forced"
         if only is not None and p.stem not in only and reason != "never built":
             reason = UP_TO_DATE if html_ok else reason
-        out.append(Plan(p.stem, p, key, reason, nb_params))
+        ran_with = nb_params if reason != UP_TO_DATE else recorded.get(p.stem, {}).get("params", nb_params)
+        out.append(Plan(p.stem, p, key, reason, nb_params, ran_with))
     return out

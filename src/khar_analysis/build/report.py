@@ -19,12 +19,13 @@ import jinja2
 
 from khar_analysis.article import citations
 from khar_analysis.article import text as article
+from khar_analysis.build import overrides
 from khar_analysis.claims import register as claims
 from khar_analysis.core.paths import Layout
 from khar_analysis.provenance import manifest
 
 LEDGER_COLUMNS = ["claim_id", "family", "verdict", "observed", "claimed", "caveat", "reason", "notebook",
-                  "cell_id", "line", "citation", "entry", "gloss", "would_test"]
+                  "cell_id", "line", "citation", "entry", "gloss", "would_test", "parameters"]
 #: The notebook that audits the article's citations (linked from each ledger row's list entry).
 AUDIT_NOTEBOOK = "06_citations"
 PACKAGES = ["pandas", "numpy", "matplotlib", "papermill", "nbconvert", "nbformat", "ipykernel", "jupyterlab",
@@ -99,7 +100,11 @@ def _article_title(lay: Layout) -> str:
 
 
 def render(stage: Path, rows: list[dict], pending: list[str], plans, facts: dict, lay: Layout) -> None:
-    """Write ``index.html`` and ``ledger.csv`` into ``stage``."""
+    """Write ``index.html`` and ``ledger.csv`` into ``stage``.
+
+    When a plan's outputs were made with parameter overrides (``plan.ran_with``), the page opens with a
+    banner naming every overridden parameter, and the ledger's ``parameters`` column lists them per claim.
+    """
     register = claims.load_register(lay)
     records = manifest.load_manifest(lay)
     for row in rows:
@@ -116,10 +121,11 @@ def render(stage: Path, rows: list[dict], pending: list[str], plans, facts: dict
     names = [p.name for p in plans]
     audit_href = (f"notebooks/{AUDIT_NOTEBOOK}.html" if AUDIT_NOTEBOOK in names
                   else "citation_audit.csv" if "citation_audit.csv" in extra else "#ledger")
+    overridden = {p.name: overrides.describe(p.ran_with) for p in plans if getattr(p, "ran_with", None)}
     html = _environment().get_template("report.html.j2").render(
         rows=rows, counts=counts, pending=pending, sources=list(records.values()), facts=facts,
         notebooks=names, extra=extra, verdicts=claims.VERDICTS, audit_href=audit_href,
-        article_title=_article_title(lay), bench=_bench(lay),
+        article_title=_article_title(lay), bench=_bench(lay), overridden=overridden,
     )
     (stage / "index.html").write_text(html, encoding="utf-8")
     (stage / "ledger.csv").write_text(ledger_csv(rows), encoding="utf-8")

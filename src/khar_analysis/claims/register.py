@@ -13,6 +13,7 @@ claim card), :func:`claimed_value` (the one accessor for a registered value); :f
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,16 +21,19 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from khar_analysis.claims import templates
 from khar_analysis.claims.conditions import validate_conditions
 from khar_analysis.claims.errors import RegisterError, describe_error
 from khar_analysis.claims.schema import RULE_KINDS, TYPED_CLAIM, Claim
+from khar_analysis.claims.templates import use_parameters
 from khar_analysis.claims.verdicts import MIMETYPE, PENDING, VERDICTS, Verdict, assess, holds, verdicts_from_notebook
 from khar_analysis.core.paths import Layout
 from khar_analysis.core.paths import layout as default_layout
 from khar_analysis.core.records import memo_by_files, read_yaml
 
 __all__ = ["MIMETYPE", "PENDING", "RULE_KINDS", "VERDICTS", "Claim", "ClaimCard", "RegisterError", "Verdict",
-           "assess", "claimed_value", "describe", "holds", "load_register", "verdict", "verdicts_from_notebook"]
+           "assess", "claimed_value", "describe", "holds", "load_register", "use_parameters", "verdict",
+           "verdicts_from_notebook"]
 
 
 def load_register(lay: Layout | None = None) -> dict[str, Claim]:
@@ -77,11 +81,16 @@ def _validate_extensions(claim: Claim, records: list[dict], shown: str) -> None:
     """Checks of family-specific parts of claimed values beyond their type.
 
     The schema types a ``boolean`` claim's mapping only as a mapping; the event condition language
-    (:mod:`khar_analysis.claims.conditions`) checks its content here, on the record as written, and
-    raises :class:`RegisterError` with one line naming the file, the claim and the field path.
+    (:mod:`khar_analysis.claims.conditions`) checks its content here, on the record as written; a
+    templated ``rule.primary`` (:mod:`khar_analysis.claims.templates`) must parse. Each check raises
+    :class:`RegisterError` with one line naming the file, the claim and the field path.
     """
     record = next(r for r in records if isinstance(r, dict) and r.get("id") == claim.id)
     validate_conditions(record, shown)
+    try:
+        templates.variables(claim.rule.primary)
+    except RegisterError as exc:
+        raise RegisterError(f"{shown}: {claim.id}: rule.primary: {exc}") from None
 
 
 def _claim(claim_id: str, lay: Layout | None) -> Claim:
@@ -93,11 +102,17 @@ def _claim(claim_id: str, lay: Layout | None) -> Claim:
 
 def verdict(claim_id: str, observed: Any, variants: dict[str, Any] | None = None,
             observed_text: str | None = None, reason: str = "", lay: Layout | None = None) -> Verdict:
-    """Look up ``claim_id`` in the register and :func:`assess` it (what a notebook's verdict cell calls)."""
+    """Look up ``claim_id`` in the register and :func:`assess` it (what a notebook's verdict cell calls).
+
+    Register templates are filled from the parameters the claim's notebook runs with, and the verdict
+    carries the overrides (:func:`use_parameters`)."""
     register = load_register(lay)
     if claim_id not in register:
         raise RegisterError(f"verdict for unregistered claim {claim_id!r}; registered: {', '.join(register)}")
-    return assess(register[claim_id], observed, variants, observed_text, reason)
+    claim = register[claim_id]
+    values, overrides = templates.run_parameters(claim.notebook, lay)
+    judged = assess(claim, observed, variants, observed_text, reason, params=values)
+    return dataclasses.replace(judged, parameters=dict(overrides))
 
 
 def claimed_value(claim_id: str, lay: Layout | None = None) -> Any:
@@ -117,6 +132,7 @@ class ClaimCard:
     """A claim's register entry shown at the head of a notebook section (id, line, gloss, rule)."""
 
     claim: Claim
+    primary: str = ""
 
     def _repr_markdown_(self) -> str:
         c = self.claim
@@ -126,7 +142,7 @@ class ClaimCard:
         rule = c.rule.kind + (f", tolerance {tol.as_dict()}" if tol else "")
         return (f"**{c.id}** ({where}{cite}): {c.gloss}\n\n"
                 f"*Claimed:* {c.claimed.text}. *Rule:* {rule}."
-                + (f" *Primary specification:* {c.rule.primary}." if c.rule.primary else ""))
+                + (f" *Primary specification:* {self.primary}." if self.primary else ""))
 
     def __repr__(self) -> str:
         return self._repr_markdown_()
@@ -134,4 +150,6 @@ class ClaimCard:
 
 def describe(claim_id: str, lay: Layout | None = None) -> ClaimCard:
     """The register entry of ``claim_id`` for display (the quote itself appears only in the report)."""
-    return ClaimCard(_claim(claim_id, lay))
+    claim = _claim(claim_id, lay)
+    values, _ = templates.run_parameters(claim.notebook, lay)
+    return ClaimCard(claim, templates.render(claim.rule.primary, values, f"{claim_id}: rule.primary"))

@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from khar_analysis.claims import templates
 from khar_analysis.claims.schema import Claim
 
 VERDICTS = ("reproduced", "reproduced_with_caveat", "not_reproduced", "not_testable")
@@ -49,6 +51,8 @@ class Verdict:
     caveat: str = ""
     notebook: str = ""
     variants: dict[str, str] = field(default_factory=dict)
+    #: the notebook's parameters that differ from its declared defaults in the run that gave this verdict
+    parameters: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -60,10 +64,16 @@ class Verdict:
         return text + (f" | caveat: {self.caveat}" if self.caveat else "")
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """The verdict as JSON; ``parameters`` only when the run overrode any (a default run's JSON has none)."""
+        out = asdict(self)
+        if not self.parameters:
+            out.pop("parameters")
+        return out
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         plain = self.line() + f"\n  reason: {self.reason}"
+        if self.parameters:
+            plain += "\n  parameters: " + "; ".join(f"{k}={v!r}" for k, v in sorted(self.parameters.items()))
         if self.variants:
             plain += "\n" + "\n".join(f"  {k}: {v}" for k, v in self.variants.items())
         return {"text/plain": plain, MIMETYPE: self.to_json()}
@@ -136,12 +146,15 @@ def assess(
     variants: dict[str, Any] | None = None,
     observed_text: str | None = None,
     reason: str = "",
+    params: Mapping[str, Any] | None = None,
 ) -> Verdict:
     """Turn observed values and the register row into a :class:`Verdict`.
 
     ``observed`` is the value under the primary specification (the one closest to the claim's own
     definition; the register's ``rule.primary`` names it); ``variants`` maps other specifications
-    (release, window, source, definition) to their observed values.
+    (release, window, source, definition) to their observed values. ``params`` (the notebook's parameter
+    values in this run) fill a templated ``rule.primary`` (:mod:`khar_analysis.claims.templates`); without
+    them, the values recorded by ``use_parameters`` or else the notebook's declared defaults do.
     """
     claimed_text = claim.claimed.text
     obs_text = observed_text if observed_text is not None else _fmt(observed)
@@ -160,7 +173,10 @@ def assess(
                        notebook=claim.notebook, variants=shown)
     held = [k for k, r in results.items() if r]
     failed = [k for k, r in results.items() if r is False]
-    primary_name = claim.rule.primary or "primary specification"
+    if params is None and templates.is_template(claim.rule.primary):
+        params = templates.run_parameters(claim.notebook)[0]  # the run's parameters, else the declared defaults
+    primary_name = templates.render(claim.rule.primary, params or {}, f"{claim.id}: rule.primary") \
+        or "primary specification"
     primary_state = "cannot be decided under" if primary is None else "does not hold under"
     if primary and not failed:
         verdict, caveat = "reproduced", ""

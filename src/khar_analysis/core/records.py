@@ -39,15 +39,17 @@ def memo_by_files(kind: str, files: list[Path], parse: Callable[[], T]) -> T:
 
 
 def load_records(files: list[Path], schema: dict[str, Any], error: type[Exception], shown: Callable[[Path], str],
-                 what: str) -> list[tuple[Path, dict]]:
+                 what: str, unique: tuple[str, ...] = ()) -> list[tuple[Path, dict]]:
     """Every record of the YAML ``files`` (each a list of mappings), validated against ``schema``.
 
-    Raises ``error`` naming the file (as ``shown(file)``), the record id and each schema violation, or a
-    duplicate id; ``what`` names the records in messages ("source", "claim").
+    Raises ``error`` naming the file (as ``shown(file)``), the record id and each schema violation, a
+    duplicate id, or a duplicate value of a field named in ``unique`` (e.g. two manifest records pinning
+    one path); ``what`` names the records in messages ("source", "claim").
     """
     check = validator(schema)
     out: list[tuple[Path, dict]] = []
     seen: set[str] = set()
+    owners: dict[tuple[str, Any], str] = {}
     for file in files:
         try:
             data = read_yaml(file)
@@ -64,5 +66,10 @@ def load_records(files: list[Path], schema: dict[str, Any], error: type[Exceptio
             if record["id"] in seen:
                 raise error(f"{shown(file)}: duplicate {what} id {record['id']!r}")
             seen.add(record["id"])
+            for key in unique:
+                if (key, record.get(key)) in owners:
+                    raise error(f"{shown(file)}: {record['id']}: {key} {record.get(key)!r} is already that of "
+                                f"{what} {owners[key, record.get(key)]}; expected one {what} per {key}")
+                owners[key, record.get(key)] = record["id"]
             out.append((file, record))
     return out

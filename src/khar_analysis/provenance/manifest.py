@@ -157,7 +157,7 @@ def manifest_files(lay: Layout) -> list[Path]:
 
 
 def _parse_manifest(lay: Layout, files: list[Path]) -> dict[str, Source]:
-    records = load_records(files, MANIFEST_SCHEMA, ManifestError, lay.rel, "source")
+    records = load_records(files, MANIFEST_SCHEMA, ManifestError, lay.rel, "source", unique=("path",))
     return dict(sorted((rec["id"], Source(**rec)) for _, rec in records))
 
 
@@ -275,6 +275,8 @@ def _verify_one(src: Source, lay: Layout, mirror: Path | None, allow_download: b
                 f"expected {src.size_bytes} B). Obtain a good copy: {src.where_to_obtain()}"
             )
     if local_hash == src.sha256:
+        if (size := local.stat().st_size) != src.size_bytes:  # the record, not the file, is wrong
+            return f"{sid}: size_bytes says {src.size_bytes} B, but the file with the pinned sha256 has {size} B"
         return Fetched(src, local, "local")
     if not src.mirrored:
         state = local_problem or ("missing" if not local.exists() else f"sha256 {local_hash}")

@@ -13,7 +13,8 @@ Known oddities of the files (each is handled explicitly below, and anything else
   maps to the pseudo-code ``_UNK``;
 * TIV table: an empty cell means no deliveries, ``0`` means between 0 and 0.5 (rounded);
 * the headers name the query ("from All countries to All countries"), not the extract: the mirror keeps
-  the rows of the recipients the manifest record lists (``format.recipients``), checked here.
+  the rows of the recipients the manifest record lists (``format.recipients``); the file must hold
+  exactly those (checked here).
 
 Identity: the ``Data generated`` date must equal the record's ``data_generated``.
 """
@@ -33,6 +34,7 @@ from khar_analysis.core.layout_checks import expect_equal, expect_true, read_tex
 from khar_analysis.provenance import manifest, processed
 from khar_analysis.provenance.manifest import Source
 from khar_analysis.sources import registry
+from khar_analysis.sources.identity import expect_identity
 
 PERYEAR_COLUMNS = [
     "SIPRI AT Database ID", "Supplier", "Recipient", "Designation", "Description", "Armament category",
@@ -84,10 +86,14 @@ def _release(lines: list[str], file: Path, line_no: int, src: Source) -> str:
 
 
 def check_recipients(file: Path, src: Source, recipients: pd.Series) -> None:
-    """Every recipient code is one the record's ``format.recipients`` lists (when it lists any)."""
-    allowed = set(src.format.get("recipients") or [])
-    extra = sorted(set(recipients) - allowed) if allowed else []
-    expect_true(file, not extra, f"recipients {extra} are not in the extract {src.id} describes ({sorted(allowed)})")
+    """The file's recipient codes are exactly the record's ``format.recipients`` (when it lists any).
+
+    A file of another recipient, or one lacking a listed recipient, pinned under the record's id fails
+    naming the source id: a missing recipient would otherwise read as "no deliveries".
+    """
+    listed = sorted(set(src.format.get("recipients") or []))
+    if listed:
+        expect_identity(src, "recipients", listed, sorted(set(recipients)))
 
 
 def load_register_peryear(file: Path, src: Source, **options) -> pd.DataFrame:
