@@ -1,4 +1,8 @@
-"""The report as a reader sees it: headless Chromium opens reports/index.html of a complete build.
+"""One complete build of a project copy (``full_report``), checked twice: as a reader sees it, and for determinism.
+
+Both checks live in this file so that the parallel test workers (``--dist loadfile``) build the copy once.
+
+The report as a reader sees it: headless Chromium opens reports/index.html of a complete build.
 
 Checks that every registered claim has its ledger row, every link resolves to an existing anchor or
 file (following links into the notebook pages to their cell anchors), and every figure in the
@@ -13,9 +17,13 @@ No browser is downloaded by any Python package.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import nbformat
 import pytest
 
 from khar_analysis.claims import register as claims
@@ -96,3 +104,35 @@ def test_every_claim_link_and_figure_of_the_report_works(browser, full_report, l
         total = browser.execute_script("return document.images.length")
         assert broken == 0, f"{page.name}: {broken} of {total} figures did not load"
         browser.save_screenshot(str(shots / f"{page.stem}.png"))
+
+
+# --- determinism: a second build under another PYTHONHASHSEED ----------------------------------------
+
+def _text_outputs(path) -> list[str]:
+    """Every code cell's text outputs (streams, plain text, HTML, verdict JSON), in order; images left out."""
+    nb = nbformat.read(path, as_version=4)
+    texts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if out.get("output_type") == "stream":
+                texts.append(out["text"])
+            for mime, value in out.get("data", {}).items():
+                if not mime.startswith("image/"):
+                    texts.append(f"{mime}: {value}")
+    return texts
+
+
+@pytest.mark.slow
+def test_two_builds_with_different_hash_seeds_agree(full_report, lay, tmp_path):
+    copy = tmp_path / "seeded"
+    shutil.copytree(full_report.root, copy, symlinks=True)
+    env = {**os.environ, "KHAR_ROOT": str(copy), "KHAR_DATA_MIRROR": str(lay.raw), "PYTHONHASHSEED": "271828"}
+    proc = subprocess.run([sys.executable, "-m", "khar_analysis.build.cli", "build", "--force"], cwd=copy, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    first, second = full_report.reports, copy / "reports"
+    assert (second / "ledger.csv").read_bytes() == (first / "ledger.csv").read_bytes()
+    books = sorted(p.name for p in (first / "notebooks").glob("*.ipynb"))
+    assert books == sorted(p.name for p in (second / "notebooks").glob("*.ipynb")) and len(books) == 7
+    for name in books:
+        assert _text_outputs(second / "notebooks" / name) == _text_outputs(first / "notebooks" / name), name
