@@ -35,7 +35,7 @@ $(STAMP): $(LOCK) pyproject.toml
 uv:
 	@$(UV) --version >/dev/null 2>&1 || { \
 		echo "installing uv $(UV_VERSION) from the package index into $(UV_HOME)"; \
-		$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(UV_HOME) uv==$(UV_VERSION); }
+		$(PYTHON) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target $(UV_HOME) uv==$(UV_VERSION); }
 
 ## lock: re-resolve requirements.lock from pyproject.toml (Python 3.11, Linux, sha256 of every file);
 ## versions already locked are kept unless pyproject needs others; `make lock LOCK_ARGS=--upgrade` moves all
