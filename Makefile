@@ -1,21 +1,33 @@
 # khar-analysis: `make report` builds everything, `make test` runs the whole suite.
-# Each creates the environment first if needed (venv + pip; conda users see environment.yml).
+# Each creates the environment first if needed: uv installs exactly requirements.lock (every package pinned,
+# with hashes) into .venv, then the project itself (editable). Conda users see environment.yml.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.khar-installed
 KERNEL := khar-analysis
+LOCK := requirements.lock
+# uv, pinned; `make` installs it from the package index into build/tools/ when it is missing.
+# UV=/path/to/uv uses another copy (any recent uv reads the same lock).
+UV_VERSION := 0.13.9
+UV_HOME := build/tools/uv-$(UV_VERSION)
+UV ?= $(UV_HOME)/bin/uv
+# uv never downloads a Python of its own: the environment uses $(PYTHON) (3.11, see pyproject.toml).
+export UV_PYTHON_DOWNLOADS := never
 export PYTHONHASHSEED := 0
 
-.PHONY: all env data-check data report test test-fast browser notebooks bench lint clean
+.PHONY: all env lock uv data-check data report test test-fast browser notebooks bench lint clean
 
 all: report
 
 env: $(STAMP)
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+## the environment: exactly the lock (uv pip sync removes anything else), the project editable, the kernel
+$(STAMP): $(LOCK) pyproject.toml
+	@$(MAKE) --no-print-directory uv
+	@test -x $(BIN)/python || $(UV) venv --python $(PYTHON) $(VENV)
+	$(UV) pip sync --python $(BIN)/python --require-hashes $(LOCK)
+	$(UV) pip install --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (khar-analysis)" >/dev/null
 	@touch $(STAMP)
 
@@ -23,6 +35,18 @@ $(STAMP): pyproject.toml
 ## and one line per missing file (its URL or `khar manifest --show ID`) and stop, instead of installing first
 data-check:
 	@$(PYTHON) src/khar_analysis/provenance/precheck.py
+
+## uv: install the pinned uv from the package index when no working uv is at $(UV)
+uv:
+	@$(UV) --version >/dev/null 2>&1 || { \
+		echo "installing uv $(UV_VERSION) from the package index into $(UV_HOME)"; \
+		$(PYTHON) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target $(UV_HOME) uv==$(UV_VERSION); }
+
+## lock: re-resolve requirements.lock from pyproject.toml (Python 3.11, Linux, sha256 of every file);
+## versions already locked are kept unless pyproject needs others; `make lock LOCK_ARGS=--upgrade` moves all
+lock: uv
+	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 --python-platform linux \
+		--custom-compile-command "make lock" --quiet $(LOCK_ARGS) -o $(LOCK)
 
 ## data: verify every raw file against its sha256 pin (copy from the mirror or download when missing)
 data: data-check env
