@@ -26,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 
-from khar_analysis.build import notebooks, outputs, publish
+from khar_analysis.build import execute, notebooks, outputs, publish
 from khar_analysis.build.collect import check_anchors, collect_verdicts
 from khar_analysis.build.errors import BuildError, log
 from khar_analysis.build.execute import run_notebooks
@@ -119,6 +119,8 @@ def build(lay: Layout | None = None, mirror: Path | None = None, jobs: int | Non
     lay = lay or default_layout()
     t0 = time.perf_counter()
     lay.check_folders()
+    if (jobs or os.cpu_count() or 1) > 1:
+        execute.warm_up()
     with build_lock(lay, wait=wait):
         if gone := publish.clean_leftovers(lay):
             log(f"removed {len(gone)} leftover(s) of an interrupted build: " + ", ".join(gone[:5])
