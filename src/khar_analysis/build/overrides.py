@@ -9,9 +9,13 @@ what was found. Two further checks come from the notebook's metadata (``khar``):
 ``windows``  entries that must not be reversed: a parameter holding ``[start, end]`` (or a list of
              such pairs), or a pair of parameter names ``[start_name, end_name]``;
 ``domains``  ``{parameter: {source: <parameter naming a source id, or a source id>, column: <column of
-             the source's tidy table>, range: <true: the value must lie within the column's min..max>}}``:
-             an overridden value the data do not contain fails naming the values available. The
-             source is loaded (through its registered loader) only when the notebook has overrides.
+             the source's tidy table>, range: <true: the value must lie within the column's min..max>,
+             table: <attribute of the loaded object holding the tidy table, when it is not a table>}}``:
+             an overridden value the data do not contain fails naming the values available. A
+             list-valued parameter has each element checked. The source parameter may hold a list of
+             source ids (the value must be in one of them: the union is the domain) or be written
+             ``param.key`` for the entry ``key`` of a dict-valued parameter. The sources are loaded
+             (through their registered loaders) only when the notebook has overrides.
 
 Overrides equal to the declared default are dropped: they are not overrides, and the notebook's key
 and the ledger's ``parameters`` column stay those of a default run.
@@ -81,16 +85,30 @@ def check_windows(name: str, entries: list, values: dict[str, Any]) -> None:
                 raise BuildError(f"{name}: window {label} is reversed: start {start!r} is after end {end!r}")
 
 
-def _domain_values(lay: Layout, source_id: str, column: str, where: str) -> Any:
-    """The column of the source's tidy table (loaded through its registered loader)."""
+def _source_ids(ref: str, values: dict[str, Any]) -> tuple[str, list[str]]:
+    """The parameter a domain's ``source`` names (``""`` for a literal source id) and the source ids it holds."""
+    head, _, key = ref.partition(".")
+    if key and isinstance(values.get(head), dict):
+        return head, [str(values[head].get(key, ref))]
+    held = values.get(ref, ref)
+    return (ref if ref in values else ""), [str(s) for s in (held if isinstance(held, list | tuple) else [held])]
+
+
+def _domain_values(lay: Layout, source_id: str, spec: dict, where: str, cache: dict) -> Any:
+    """The column of the source's tidy table (loaded through its registered loader, once per check)."""
     import pandas as pd
 
     from khar_analysis.provenance import manifest
     from khar_analysis.sources import registry
 
-    if source_id not in manifest.load_manifest(lay):
-        raise BuildError(f"{where.split(':')[0]}: unknown source id {source_id!r} (see data/raw/manifest)")
-    table = registry.load(source_id, lay)
+    if source_id not in cache:
+        if source_id not in manifest.load_manifest(lay):
+            raise BuildError(f"{where.split(':')[0]}: unknown source id {source_id!r} (see data/raw/manifest)")
+        cache[source_id] = registry.load(source_id, lay)
+    table = cache[source_id]
+    if spec.get("table"):
+        table = getattr(table, spec["table"], None)
+    column = spec["column"]
     if not isinstance(table, pd.DataFrame) or column not in table.columns:
         raise BuildError(f"{where}: source {source_id} has no table column {column!r}")
     return table[column].dropna()
@@ -98,27 +116,31 @@ def _domain_values(lay: Layout, source_id: str, column: str, where: str) -> Any:
 
 def check_domains(name: str, domains: dict, values: dict[str, Any], overridden: set[str], lay: Layout) -> None:
     """Overridden values (or values read from an overridden source) are ones the data contain."""
+    import pandas as pd
+
+    cache: dict[str, Any] = {}
     for param, spec in domains.items():
         where = f"{name}: metadata khar.domains.{param}"
         if param not in values or not isinstance(spec, dict) or not {"source", "column"} <= set(spec):
-            raise BuildError(f"{where}: expected a declared parameter with {{source, column[, range]}}")
-        source_id = values.get(spec["source"], spec["source"])
-        if param not in overridden and spec["source"] not in overridden:
+            raise BuildError(f"{where}: expected a declared parameter with {{source, column[, range, table]}}")
+        holder, source_ids = _source_ids(str(spec["source"]), values)
+        if param not in overridden and holder not in overridden:
             continue
-        column = _domain_values(lay, str(source_id), spec["column"], where)
+        column = pd.concat([_domain_values(lay, s, spec, where, cache) for s in source_ids], ignore_index=True)
+        named = ", ".join(source_ids)
         wanted = values[param] if isinstance(values[param], list | tuple) else [values[param]]
         if spec.get("range"):
-            low, high = column.min().item(), column.max().item()
+            low, high = (v.item() if hasattr(v, "item") else v for v in (column.min(), column.max()))
             bad = [v for v in wanted if not low <= v <= high]
             if bad:
                 raise BuildError(f"{name}: parameter {param}={values[param]!r} is outside the data: "
-                                 f"{source_id} covers {spec['column']} {low}-{high}")
+                                 f"{named} covers {spec['column']} {low}-{high}")
         else:
             available = sorted(set(column.tolist()), key=str)
             bad = [v for v in wanted if v not in available]
             if bad:
                 raise BuildError(f"{name}: parameter {param}={values[param]!r}: {bad} not in the data "
-                                 f"({source_id}, column {spec['column']}); available: {available}")
+                                 f"({named}, column {spec['column']}); available: {available}")
 
 
 def validate(path: Path, overrides: dict[str, Any], lay: Layout) -> dict[str, Any]:
