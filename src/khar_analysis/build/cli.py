@@ -20,7 +20,7 @@ from khar_analysis.build import notebooks, pipeline
 from khar_analysis.build.errors import describe_os_error
 from khar_analysis.claims import register as claims
 from khar_analysis.core.layout_checks import UnknownLayoutError
-from khar_analysis.core.paths import LayoutError, layout
+from khar_analysis.core.paths import Layout, LayoutError, layout
 from khar_analysis.provenance import manifest, obtain
 
 EXPECTED_ERRORS = (manifest.DataVerificationError, manifest.ManifestError, manifest.UnknownSourceError,
@@ -60,7 +60,8 @@ def _fetch_source(source: str | None, mirror: Path | None) -> tuple[Path | None,
     return Path(source), None
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    """The ``khar`` argument parser: global options and one subcommand per step."""
     parser = argparse.ArgumentParser(prog="khar", description=__doc__.splitlines()[0])
     parser.add_argument("--mirror", type=Path, default=None,
                         help="mirror folder holding the raw files (default: $KHAR_DATA_MIRROR or ../shared/data)")
@@ -89,42 +90,52 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument("--show", metavar="SOURCE_ID", help="print how to obtain a source's file (URL or recipe)")
     d = sub.add_parser("deposit", help="write build/deposit/: datapackage.json, the redistributable files, README.md")
     d.add_argument("--out", type=Path, default=None, help="output folder (default: build/deposit)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _run(args: argparse.Namespace, lay: Layout) -> None:
+    """Carry out one parsed command in the project ``lay``."""
+    if args.cmd == "fetch":
+        lay.check_folders()
+        mirror, archive = _fetch_source(args.source, args.mirror)
+        done = manifest.verify(lay=lay, mirror=mirror, allow_download=not args.no_download, archive=archive)
+        if not args.quiet:
+            for sid, item in done.items():
+                print(f"{sid:40s} {item.how:8s} {lay.rel(item.path)}")
+        print(f"[khar] {len(done)} raw files verified against their sha256 pins")
+    elif args.cmd == "build":
+        pipeline.build(lay, mirror=args.mirror, jobs=args.jobs, force=args.force,
+                       params=_params(args.param, args.params_file), only=args.only, wait=not args.no_wait)
+    elif args.cmd == "notebooks":
+        pipeline.update_committed(lay, args.only)
+    elif args.cmd == "bench":
+        from khar_analysis.build import bench
+
+        figures = bench.run(lay, with_tests=args.tests, jobs=args.jobs)
+        print(json.dumps({k: v for k, v in figures.items() if k != "per_notebook"}, indent=1, sort_keys=True))
+    elif args.cmd == "manifest":
+        if args.rehash:
+            digest, size = manifest.rehash(args.rehash, lay)
+            print(f"{args.rehash}: sha256 {digest}, {size} B")
+        elif args.show:
+            print("\n".join(obtain.recipe_lines(manifest.get(args.show, lay))))
+        else:
+            for s in manifest.load_manifest(lay).values():
+                print(f"{s.id:40s} {s.sha256[:12]} {s.release}")
+    elif args.cmd == "deposit":
+        from khar_analysis.build import deposit
+
+        out = deposit.write_deposit(lay, args.out, mirror=args.mirror)
+        print(f"[khar] deposit written to {lay.rel(out)}/ ({out.joinpath('README.md').name}, datapackage.json)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``khar``: run one command; an expected failure prints one line and returns 2 (``--debug``: and its traceback)."""
+    args = _parser().parse_args(argv)
     lay = None
     try:
         lay = layout()
-        if args.cmd == "fetch":
-            lay.check_folders()
-            mirror, archive = _fetch_source(args.source, args.mirror)
-            done = manifest.verify(lay=lay, mirror=mirror, allow_download=not args.no_download, archive=archive)
-            if not args.quiet:
-                for sid, item in done.items():
-                    print(f"{sid:40s} {item.how:8s} {lay.rel(item.path)}")
-            print(f"[khar] {len(done)} raw files verified against their sha256 pins")
-        elif args.cmd == "build":
-            pipeline.build(lay, mirror=args.mirror, jobs=args.jobs, force=args.force,
-                           params=_params(args.param, args.params_file), only=args.only, wait=not args.no_wait)
-        elif args.cmd == "notebooks":
-            pipeline.update_committed(lay, args.only)
-        elif args.cmd == "bench":
-            from khar_analysis.build import bench
-
-            figures = bench.run(lay, with_tests=args.tests, jobs=args.jobs)
-            print(json.dumps({k: v for k, v in figures.items() if k != "per_notebook"}, indent=1, sort_keys=True))
-        elif args.cmd == "manifest":
-            if args.rehash:
-                digest, size = manifest.rehash(args.rehash, lay)
-                print(f"{args.rehash}: sha256 {digest}, {size} B")
-            elif args.show:
-                print("\n".join(obtain.recipe_lines(manifest.get(args.show, lay))))
-            else:
-                for s in manifest.load_manifest(lay).values():
-                    print(f"{s.id:40s} {s.sha256[:12]} {s.release}")
-        elif args.cmd == "deposit":
-            from khar_analysis.build import deposit
-
-            out = deposit.write_deposit(lay, args.out, mirror=args.mirror)
-            print(f"[khar] deposit written to {lay.rel(out)}/ ({out.joinpath('README.md').name}, datapackage.json)")
+        _run(args, lay)
     except (*EXPECTED_ERRORS, OSError) as exc:
         if args.debug:
             traceback.print_exc()
