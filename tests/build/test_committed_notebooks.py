@@ -13,8 +13,9 @@ import json
 import nbformat
 import pytest
 
-from khar_analysis.build import notebooks, params, pipeline
+from khar_analysis.build import notebooks, pipeline
 from khar_analysis.claims import register as claims
+from khar_analysis.core import notebook_params
 from khar_analysis.core.paths import layout
 
 NOTEBOOKS = pipeline.discover(layout())
@@ -89,11 +90,11 @@ def test_every_parameter_is_typed_and_documented_as_papermill_reads_it(nb):
     from papermill.translators import PythonTranslator
 
     path, book = nb
-    ours = params.declared(path)
+    ours = notebook_params.declared(path)
     assert all(p.help for p in ours.values()), f"{path.name}: a parameter without its '# help' comment"
     theirs = PythonTranslator.inspect(book.cells[notebooks.parameters_cell(book)])
     assert [(p.name, p.inferred_type_name, p.help) for p in theirs] == \
-        [(p.name, p.type, p.help) for p in ours.values()], path.name
+        [(p.name, p.annotation, p.help) for p in ours.values()], path.name
 
 
 def test_the_first_cell_after_the_parameters_checks_them(nb):

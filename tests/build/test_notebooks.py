@@ -28,7 +28,8 @@ def test_the_declared_parameters_are_their_defaults(notebook):
 
 
 @pytest.mark.parametrize(("given", "message"), [
-    ({"end_yr": 2019}, r"^01_demo: unknown parameter 'end_yr'; declared: \['end_year', 'split'\]$"),
+    ({"end_yr": 2019}, r"^01_demo: unknown parameter 'end_yr' \(did you mean 'end_year'\?\); "
+                       r"declared: end_year, split$"),
     ({"end_year": "2019"}, r"^01_demo: parameter end_year: expected int, found str '2019'$"),
 ])
 def test_a_build_refuses_unknown_or_mistyped_parameters_before_any_kernel(notebook, given, message):

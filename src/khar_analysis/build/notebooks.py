@@ -76,11 +76,8 @@ def check_parameters(path: Path, params: dict[str, object]) -> None:
         declared = notebook_params.declared(path)
     except notebook_params.ParametersCellError as exc:
         raise NotebookError(str(exc)) from None
-    for key, value in params.items():
-        if key not in declared:
-            raise NotebookError(f"{path.stem}: unknown parameter {key!r}; declared: {sorted(declared)}")
-        if (problem := notebook_params.check_value(value, declared[key].spec)) is not None:
-            raise NotebookError(f"{path.stem}: parameter {key}: {problem}")
+    if (problem := notebook_params.check_values(declared, params, path.stem)) is not None:
+        raise NotebookError(problem)
 
 
 def execute(path: Path, out_path: Path, root: Path, params: dict | None = None, figure_dir: Path | None = None,

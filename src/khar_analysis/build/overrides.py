@@ -23,11 +23,8 @@ and the ledger's ``parameters`` column stay those of a default run.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any
-
-import nbformat
 
 from khar_analysis.build.errors import BuildError
 from khar_analysis.core import notebook_params as np_
@@ -37,22 +34,17 @@ from khar_analysis.core.paths import Layout
 def declared(path: Path) -> tuple[dict[str, np_.Parameter], dict]:
     """The notebook's declared parameters and its ``khar`` metadata; one-line errors name the notebook."""
     try:
-        nb = nbformat.read(path, as_version=4)
-        cell = nb.cells[np_.parameters_cell(nb, path.stem)]
-        return np_.parse_cell(cell.source, path.stem), dict(nb.metadata.get("khar", {}))
+        nb = np_.read_notebook(path)
+        cell = nb["cells"][np_.parameters_cell(nb, path.stem)]
+        return np_.parse_cell(cell["source"], path.stem), dict(nb["metadata"].get("khar", {}))
     except np_.ParametersCellError as exc:
         raise BuildError(str(exc)) from None
 
 
 def check_types(name: str, params: dict[str, np_.Parameter], overrides: dict[str, Any]) -> None:
     """Each override names a declared parameter and fits its type."""
-    for key, value in overrides.items():
-        if key not in params:
-            close = difflib.get_close_matches(key, params, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise BuildError(f"{name}: unknown parameter {key!r}{hint}; declared: {', '.join(params)}")
-        if (problem := np_.check_value(value, params[key].spec)) is not None:
-            raise BuildError(f"{name}: parameter {key}: {problem}")
+    if (problem := np_.check_values(params, overrides, name)) is not None:
+        raise BuildError(problem)
 
 
 def _pairs(value: Any) -> list[tuple[Any, Any]]:

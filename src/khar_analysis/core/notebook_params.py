@@ -1,13 +1,27 @@
 """A notebook's declared parameters: the one cell tagged ``parameters``, read without executing it.
 
+The one reader of parameters cells: the build's override checks, the in-kernel check
+(:mod:`khar_analysis.build.params`) and the register's templates all read declarations here.
+
 papermill injects overrides after the cell tagged ``parameters``; that cell holds literal assignments
-only (``name = literal`` or ``name: type = literal  # help``). The type of a parameter is its
-annotation when it has one this module understands (builtins ``int``, ``float``, ``str``, ``bool``,
-``list[...]``, ``tuple[...]``, ``dict[..., ...]``, ``X | Y``, ``None``, ``Literal[...]``), else the
-type of its literal default (a list of ints is ``list[int]``). :func:`check_value` tells, in one
-phrase, why a value does not fit a type: a bool where text is expected (YAML 1.1 reads ``NO``,
+only. The house form is one annotated literal with a one-line help comment::
+
+    end_year: int = 2020  # last delivery year of the ARMS-1 window
+
+which is the form papermill's ``PythonTranslator.inspect`` parses, so ``papermill --help-notebook``
+shows each parameter's type and help; the help is the comment on the line where the assignment ends
+(the line papermill takes it from). A plain ``name = literal`` is read too (no annotation, no help).
+The type of a parameter is its annotation when it has one this module understands (builtins ``int``,
+``float``, ``str``, ``bool``, ``object``, ``list[...]``, ``tuple[...]``, ``dict[..., ...]``,
+``X | Y``, ``None``, ``Literal[...]``), else the type of its literal default (a list of ints is
+``list[int]``); a default that does not fit its annotation is refused. :func:`check_value` tells, in
+one phrase, why a value does not fit a type: a bool where text is expected (YAML 1.1 reads ``NO``,
 ``yes``, ``off`` as booleans), a date where text is expected (YAML reads ``2024-01-05`` as a date),
-NaN or infinity, an int for a bool.
+NaN or infinity, an int for a bool. :func:`check_values` gives the one-line problem of a set of
+given values (an unknown name, a mistyped value), naming the notebook.
+
+Notebook files are read with :mod:`json` (:func:`read_notebook`), not nbformat: kernels import this
+module, and nbformat's import (jsonschema and its formats) costs each kernel about 0.2 s.
 
 Spec forms (plain tuples, so they compare and print simply): ``("int",)``, ``("float",)``, ``("str",)``,
 ``("bool",)``, ``("none",)``, ``("any",)``, ``("list", elem)``, ``("tuple", elem)``, ``("dict", key, value)``,
@@ -18,12 +32,14 @@ from __future__ import annotations
 
 import ast
 import datetime
+import io
+import json
 import math
+import tokenize
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import nbformat
 
 Spec = tuple
 ANY: Spec = ("any",)
@@ -37,20 +53,44 @@ class ParametersCellError(ValueError):
 
 @dataclass(frozen=True)
 class Parameter:
-    """One declared parameter: its name, literal default and type spec."""
+    """One declared parameter: ``name: annotation = default  # help``, and the type spec it reads as.
+
+    ``annotation`` is the annotation as written (``""`` for a plain assignment), ``help`` the comment
+    on the line where the assignment ends (``""`` when there is none).
+    """
 
     name: str
     default: Any
     spec: Spec
+    annotation: str = ""
+    help: str = ""
 
     @property
     def type_name(self) -> str:
         return spec_name(self.spec)
 
 
-def parameters_cell(nb: nbformat.NotebookNode, shown: str) -> int:
-    """Index of the one cell tagged ``parameters`` in ``nb`` (``shown``: the notebook's name in messages)."""
-    hits = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
+def read_notebook(path: Path) -> dict[str, Any]:
+    """The notebook file at ``path`` as ``{"cells": [...], "metadata": {...}}``, read with :mod:`json`.
+
+    Each cell is a dict with ``cell_type``, ``metadata`` and ``source`` (its lines joined into one
+    string, as nbformat gives it); outputs are left out. Raises :class:`ParametersCellError` naming the
+    file when it is not a notebook's JSON.
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        cells = [{"cell_type": c["cell_type"], "metadata": c.get("metadata", {}),
+                  "source": c["source"] if isinstance(c["source"], str) else "".join(c["source"])}
+                 for c in data["cells"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ParametersCellError(f"{Path(path).name}: not a notebook file ({type(exc).__name__}: {exc})") from None
+    return {"cells": cells, "metadata": data.get("metadata", {})}
+
+
+def parameters_cell(nb: Mapping[str, Any], shown: str) -> int:
+    """Index of the one cell tagged ``parameters`` in ``nb`` (a :func:`read_notebook` dict or an nbformat
+    node; ``shown``: the notebook's name in messages)."""
+    hits = [i for i, c in enumerate(nb["cells"]) if "parameters" in c["metadata"].get("tags", [])]
     if not hits:
         raise ParametersCellError(f"{shown}: no cell is tagged 'parameters' (tag the cell holding the parameters: "
                                   "papermill injects overrides after it)")
@@ -60,39 +100,83 @@ def parameters_cell(nb: nbformat.NotebookNode, shown: str) -> int:
     return hits[0]
 
 
+def _comments(source: str) -> dict[int, str]:
+    """Line number (1-based) -> the text of the comment on that line, without ``#``."""
+    out = {}
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.COMMENT:
+            out[tok.start[0]] = tok.string.lstrip("#").strip()
+    return out
+
+
+def _literal(node: ast.stmt, shown: str) -> tuple[str, Any, ast.expr | None]:
+    """(name, literal default, annotation node) of one statement of a parameters cell."""
+    target, value, annotation = None, None, None
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target, value = node.targets[0], node.value
+    elif isinstance(node, ast.AnnAssign):
+        target, value, annotation = node.target, node.value, node.annotation
+    if not isinstance(target, ast.Name) or value is None:
+        raise ParametersCellError(f"{shown}: the parameters cell, line {node.lineno}: "
+                                  f"`{ast.unparse(node)[:60]}` is not `name = literal` (the cell may hold "
+                                  "only literal assignments)")
+    try:
+        return target.id, ast.literal_eval(value), annotation
+    except ValueError:
+        raise ParametersCellError(f"{shown}: the parameters cell, line {node.lineno}: {target.id} = "
+                                  f"`{ast.unparse(value)[:60]}` is not a literal (papermill can override "
+                                  "literals only)") from None
+
+
 def parse_cell(source: str, shown: str) -> dict[str, Parameter]:
-    """The literal assignments of a parameters cell's ``source``, by name, in order."""
+    """The literal assignments of a parameters cell's ``source``, by name, in order, with their help."""
     try:
         body = ast.parse(source).body
     except SyntaxError as exc:
         raise ParametersCellError(f"{shown}: the parameters cell is not valid Python (line {exc.lineno}: "
                                   f"{exc.msg})") from None
+    comments = _comments(source)
     out: dict[str, Parameter] = {}
     for node in body:
-        target, value = None, None
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target, value = node.targets[0], node.value
-        elif isinstance(node, ast.AnnAssign):
-            target, value = node.target, node.value
-        if not isinstance(target, ast.Name) or value is None:
-            raise ParametersCellError(f"{shown}: the parameters cell, line {node.lineno}: "
-                                      f"`{ast.unparse(node)[:60]}` is not `name = literal` (the cell may hold "
-                                      "only literal assignments)")
-        try:
-            default = ast.literal_eval(value)
-        except ValueError:
-            raise ParametersCellError(f"{shown}: the parameters cell, line {node.lineno}: {target.id} = "
-                                      f"`{ast.unparse(value)[:60]}` is not a literal (papermill can override "
-                                      "literals only)") from None
-        annotated = _from_annotation(node.annotation) if isinstance(node, ast.AnnAssign) else None
-        out[target.id] = Parameter(target.id, default, annotated or infer(default))
+        name, default, annotation = _literal(node, shown)
+        annotated = _from_annotation(annotation)
+        spec = annotated or infer(default)
+        if annotated is not None and (problem := check_value(default, annotated)) is not None:
+            raise ParametersCellError(f"{shown}: the parameters cell, line {node.lineno}: the default of "
+                                      f"{name} does not fit its annotation: {problem}")
+        out[name] = Parameter(name, default, spec, ast.unparse(annotation) if annotation else "",
+                              comments.get(node.end_lineno or node.lineno, ""))
     return out
 
 
-def declared(path: Path) -> dict[str, Parameter]:
-    """The declared parameters of the notebook at ``path``."""
-    nb = nbformat.read(path, as_version=4)
-    return parse_cell(nb.cells[parameters_cell(nb, path.name)].source, path.name)
+def declared(path: Path, shown: str | None = None) -> dict[str, Parameter]:
+    """The declared parameters of the notebook at ``path`` (``shown``: its name in messages, the file name
+    by default)."""
+    shown = shown or Path(path).name
+    nb = read_notebook(path)
+    return parse_cell(nb["cells"][parameters_cell(nb, shown)]["source"], shown)
+
+
+def check_values(declarations: Mapping[str, Parameter], given: Mapping[str, Any], shown: str) -> str | None:
+    """The one-line problem of ``given`` values (an unknown name, with the closest declared one, or a value
+    that does not fit its declared type), naming the notebook ``shown``; ``None`` when all fit."""
+    unknown = sorted(set(given) - set(declarations))
+    if unknown:
+        import difflib
+
+        named = []
+        for key in unknown:
+            close = difflib.get_close_matches(key, list(declarations), n=1)
+            named.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        noun = "parameter" if len(unknown) == 1 else "parameters"
+        return f"{shown}: unknown {noun} {', '.join(named)}; declared: {', '.join(declarations)}"
+    for key, value in given.items():
+        spec = declarations[key].spec
+        if (problem := check_value(value, spec)) is not None:
+            hint = " (papermill -p passes text and numbers only: give lists and dicts with -y)" \
+                if isinstance(value, str) and spec[0] in ("list", "tuple", "dict") else ""
+            return f"{shown}: parameter {key}: {problem}{hint}"
+    return None
 
 
 # --- type specs ----------------------------------------------------------------------------------
@@ -121,6 +205,8 @@ def infer(value: Any) -> Spec:
 
 def _from_annotation(node: ast.expr | None) -> Spec | None:
     """The spec an annotation spells, or ``None`` when it is not one this module understands."""
+    if node is None:
+        return None
     if isinstance(node, ast.Name):
         return _SCALARS.get(node.id)
     if isinstance(node, ast.Constant) and node.value is None:
