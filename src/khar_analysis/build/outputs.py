@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from khar_analysis.build.errors import BuildError
 from khar_analysis.core.atomic import write_text
+
+if TYPE_CHECKING:  # pandas is the notebooks' import; the build process (khar) need not load it
+    import pandas as pd
 
 #: Top-level names of the report that belong to the build itself, never to a notebook.
 RESERVED = ("index.html", "ledger.csv", "notebooks", "figures", "outputs")
