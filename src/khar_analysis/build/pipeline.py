@@ -18,6 +18,8 @@ Order of work (each step stops the build with a clear message before anything is
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import os
 import shutil
 import sys
@@ -72,13 +74,47 @@ def _recorded_outputs(lay: Layout, plans: list[Plan]) -> dict[str, list[str]]:
     return kept
 
 
+def report_key(lay: Layout) -> str:
+    """sha256 of everything the report shows besides the notebooks' own keys: the package (code and resources),
+    the register and the manifest. A build in which no notebook runs and this key is unchanged leaves the
+    published report as it is."""
+    pkg = Path(__file__).resolve().parent.parent
+    files = [(pkg, f) for f in [*sorted(pkg.rglob("*.py")), *sorted((pkg / "resources").glob("*"))]]
+    project = [*sorted(lay.claims_dir.rglob("*.yaml")), *sorted(lay.manifest_dir.glob("*.yaml"))]
+    files += [(lay.root, f) for f in project]
+    digest = hashlib.sha256()
+    for base, f in files:  # names relative to their folder: a copy of the project has the same key
+        digest.update(f.relative_to(base).as_posix().encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()
+
+
+def _unchanged(lay: Layout, plans: list[Plan], kept: dict, key: str) -> tuple[list, list] | None:
+    """(rows, pending) of the published ledger when nothing the report shows changed, else None."""
+    if any(p.runs for p in plans) or len(kept) != len(plans) or read_state(lay).get("report") != key:
+        return None
+    ledger = lay.reports / "ledger.csv"
+    if not (ledger.is_file() and (lay.reports / "index.html").is_file()):
+        return None
+    with ledger.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return [r for r in rows if r["verdict"] != claims.PENDING], [r["claim_id"] for r in rows
+                                                                 if r["verdict"] == claims.PENDING]
+
+
 def _staged(lay: Layout, plans: list[Plan], jobs: int | None, fetched: dict, t0: float) -> tuple[dict, list, list]:
-    """Run, collect and render into a fresh staging folder, then switch it in; (facts, rows, pending)."""
+    """Run, collect and render into a fresh staging folder, then switch it in; (facts, rows, pending).
+
+    When no notebook runs and nothing else the report shows changed (:func:`report_key`), the published
+    report is already this build's and is left as it is."""
     from khar_analysis.build import report
 
     kept = _recorded_outputs(lay, plans)
     for p in plans:
         log(f"  {p.name}: {'run' if p.runs else 'skip'} ({p.reason})")
+    key = report_key(lay)
+    if (same := _unchanged(lay, plans, kept, key)) is not None:
+        log("nothing changed since the last build: the published report is up to date")
+        return {}, *same
     stage = publish.new_stage(lay)
     try:
         n_run = sum(p.runs for p in plans)
@@ -93,7 +129,7 @@ def _staged(lay: Layout, plans: list[Plan], jobs: int | None, fetched: dict, t0:
                                          {p.name: p.ran_with for p in plans})
         facts = report.run_facts(lay, time.perf_counter() - t0, seconds, fetched)
         report.render(stage, rows, pending, plans, facts, lay)
-        publish.write_state(stage, lay, plans, seconds, files)
+        publish.write_state(stage, lay, plans, seconds, files, key)
         publish.switch(stage, lay)
     finally:
         shutil.rmtree(stage, ignore_errors=True)

@@ -183,10 +183,12 @@ def switch(stage: Path, lay: Layout) -> None:
 
 
 def write_state(stage: Path, lay: Layout, plans: list[Plan], seconds: dict[str, float],
-                files: dict[str, list[str]]) -> None:
+                files: dict[str, list[str]], report_key: str = "") -> None:
     """Record into ``stage`` the keys of the notebooks that ran (dropping notebooks that no longer exist),
-    their durations, and every notebook's published tables (what a later skipped build carries over)."""
+    their durations, every notebook's published tables (what a later skipped build carries over) and the
+    key of what else the report shows (``report_key``)."""
     state = read_state(lay)
+    state["report"] = report_key
     names = {p.name for p in plans}
     keys = {**state.get("notebooks", {}), **{p.name: p.key for p in plans if p.runs}}
     state["notebooks"] = {k: v for k, v in keys.items() if k in names}
