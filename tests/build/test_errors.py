@@ -9,15 +9,17 @@ import pytest
 
 from khar_analysis.build.errors import describe_os_error
 
+ROOT = Path("/srv/project")  # a made-up project root: only paths below it are shown relative
+
 
 @pytest.mark.parametrize(("exc", "expected"), [
-    (PermissionError(errno.EACCES, "Permission denied", "/root/p/reports/index.html"),
+    (PermissionError(errno.EACCES, "Permission denied", str(ROOT / "reports/index.html")),
      "reports/index.html: Permission denied [EACCES]; check the owner and mode of that path"),
-    (OSError(errno.ENOSPC, "No space left on device", "/root/p/data/raw/a.csv"),
+    (OSError(errno.ENOSPC, "No space left on device", str(ROOT / "data/raw/a.csv")),
      "data/raw/a.csv: No space left on device [ENOSPC]; free space on that filesystem"),
-    (OSError(errno.EROFS, "Read-only file system", "/root/p/reports"),
+    (OSError(errno.EROFS, "Read-only file system", str(ROOT / "reports")),
      "reports: Read-only file system [EROFS]; that filesystem is mounted read-only"),
-    (OSError(errno.EXDEV, "Invalid cross-device link", "/root/p/build/x", None, "/mnt/reports"),
+    (OSError(errno.EXDEV, "Invalid cross-device link", str(ROOT / "build/x"), None, "/mnt/reports"),
      "build/x -> /mnt/reports: Invalid cross-device link [EXDEV]; the two paths are on different filesystems"),
     (OSError(errno.ENOSPC, "No space left on device"),
      "(the system named no file): No space left on device [ENOSPC]"),
@@ -25,5 +27,5 @@ from khar_analysis.build.errors import describe_os_error
      "/elsewhere/x: Too many levels of symbolic links [ELOOP]; see the reason above; run again with --debug"),
 ])
 def test_an_os_error_is_one_line_naming_the_path_and_what_to_do(exc, expected):
-    line = describe_os_error(exc, Path("/root/p"))
+    line = describe_os_error(exc, ROOT)
     assert line.startswith(expected) and "\n" not in line
