@@ -47,6 +47,26 @@ def excerpt(raw, tmp_path):
     return cut
 
 
+@pytest.fixture(scope="session")
+def catalogue_row():
+    """``catalogue_row(**defaults)`` -> ``row(event_id, date, precision="day", **cells)``: a made-up event
+    catalogue row with every column of the schema (blank unless given): a RUS-AZE event of CAMEO root 18
+    with one source, ``defaults`` and then ``cells`` laid over it."""
+    from khar_analysis.sources.catalogue import COLUMNS
+
+    def rows(**defaults: str):
+        def row(event_id: str, date: str, precision: str = "day", **cells: str) -> dict[str, str]:
+            base = {c: "" for c in COLUMNS}
+            base.update(event_id=event_id, date=date, precision=precision, actors="RUS;AZE", dyad="AZE-RUS",
+                        cameo_root="18", goldstein="-9.0", description="an event", source_outlet="O",
+                        source_url="https://example.org/x")
+            return {**base, **defaults, **cells}
+
+        return row
+
+    return rows
+
+
 #: Fixtures that read the real raw files (through the verified local copies or the mirror): a test that uses
 #: one belongs to the integration lane, which `make test-fast` leaves out.
 MIRROR_FIXTURES = frozenset({"raw", "excerpt", "project", "full_report"})

@@ -11,17 +11,9 @@ from khar_analysis.sources import catalogue as cat
 from khar_analysis.sources.catalogue import COLUMNS, CatalogueError
 
 
-def row(event_id, date, precision="day", **cells):
-    base = {c: "" for c in COLUMNS}
-    base.update(event_id=event_id, date=date, precision=precision, actors="RUS;AZE", dyad="AZE-RUS",
-                cameo_root="18", goldstein="-9.0", description="an event", source_outlet="O",
-                source_url="https://example.org/x", claim_ids="EVT-1")
-    base.update(cells)
-    return base
-
-
 @pytest.fixture(scope="module")
-def tiny():
+def tiny(catalogue_row):
+    row = catalogue_row(claim_ids="EVT-1")
     return cat.tidy(pd.DataFrame([
         row("E2024-12-25-crash", "2024-12-25", cameo_root="19", goldstein="-10.0",
             description="38 of 67 on board die and 29 survive", claim_ids="EVT-1;EVT-2"),

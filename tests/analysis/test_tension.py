@@ -14,17 +14,9 @@ SPEC = tension.TensionSpec("goldstein", "M", "spread", True, "16", "05", (("M", 
 DYADS = ("AZE-RUS", "AZE-TUR")
 
 
-def row(event_id, date, precision="day", **cells):
-    base = {c: "" for c in COLUMNS}
-    base.update(event_id=event_id, date=date, precision=precision, actors="RUS;AZE", dyad="AZE-RUS",
-                cameo_root="18", goldstein="-9.0", description="an event", source_outlet="O",
-                source_url="https://example.org/x")
-    base.update(cells)
-    return base
-
-
 @pytest.fixture(scope="module")
-def tiny():
+def tiny(catalogue_row):
+    row = catalogue_row()
     return cat.tidy(pd.DataFrame([
         row("E2025-01-10-a", "2025-01-10"),
         row("E2025-year", "2025", "year", cameo_root="16", goldstein="-4.0", notes="unconfirmed: none"),

@@ -20,17 +20,11 @@ SRC = SimpleNamespace(id="event_catalogue")
 LINES = ["", "A sentence (Reuters, 2025).", "", "Reuters, 2025. Title. https://example.org/a-2025-06-27/"]
 
 
-def row(event_id: str, date: str, precision: str = "day", **cells: str) -> dict[str, str]:
-    base = {c: "" for c in COLUMNS}
-    base.update(event_id=event_id, date=date, precision=precision, actors="RUS;AZE", dyad="AZE-RUS",
-                cameo_root="18", goldstein="-9.0", description="an event", source_outlet="Outlet",
-                source_url="https://example.org/x", claim_ids="EVT-1")
-    base.update(cells)
-    return base
-
-
-def tiny() -> pd.DataFrame:
-    return pd.DataFrame([
+@pytest.fixture
+def tiny(catalogue_row):
+    """``tiny()`` -> a fresh four-row catalogue (each call a new frame: tests alter it)."""
+    row = catalogue_row(source_outlet="Outlet", claim_ids="EVT-1")
+    return lambda: pd.DataFrame([
         row("E2025-06-27-raid", "2025-06-27", article_line="2", article_citation="Reuters, 2025",
             source_published="2025-06-28"),
         row("E2025-06-checks", "2025-06", "month", cameo_root="16", goldstein="-4.0", notes="unconfirmed: no page"),
@@ -40,7 +34,7 @@ def tiny() -> pd.DataFrame:
     ], columns=COLUMNS)
 
 
-def test_tiny_catalogue_has_no_problem_and_tidies():
+def test_tiny_catalogue_has_no_problem_and_tidies(tiny):
     assert catalogue.catalogue_problems(tiny(), LINES) == []
     out = catalogue.tidy(tiny())
     assert list(out["event_id"]) == ["E2003-equal-distance", "E2024-07-31-reply", "E2025-06-checks",
@@ -82,25 +76,25 @@ MUTATIONS = [
 
 
 @pytest.mark.parametrize(("column", "event_id", "value", "message"), MUTATIONS)
-def test_schema_check_catches_each_kind_of_problem(column, event_id, value, message):
+def test_schema_check_catches_each_kind_of_problem(column, event_id, value, message, tiny):
     bad = tiny()
     bad.loc[bad["event_id"] == event_id, column] = value
     problems = catalogue.catalogue_problems(bad, LINES)
     assert any(message in p for p in problems), problems
 
 
-def test_missing_columns_are_one_problem():
+def test_missing_columns_are_one_problem(tiny):
     assert catalogue.catalogue_problems(tiny().drop(columns="notes")) == ["missing columns ['notes']"]
 
 
-def test_a_changed_header_fails_naming_the_source(tmp_path):
+def test_a_changed_header_fails_naming_the_source(tmp_path, tiny):
     file = tmp_path / "catalogue.csv"
     tiny().rename(columns={"goldstein": "weight"}).to_csv(file, index=False)
     with pytest.raises(UnknownLayoutError, match=r"^event_catalogue \(catalogue.csv\): unexpected catalogue header"):
         catalogue.load_catalogue(file, SRC)
 
 
-def test_loading_a_broken_catalogue_lists_every_problem(tmp_path):
+def test_loading_a_broken_catalogue_lists_every_problem(tmp_path, tiny):
     bad = tiny()
     bad.loc[0, "goldstein"] = "42"
     bad.loc[1, "source_url"] = "n/a"
