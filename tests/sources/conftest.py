@@ -1,4 +1,4 @@
-"""Fixtures shared by the index loaders' tests (V-Dem, Freedom House, RSF, EIU)."""
+"""Fixtures shared by the loaders' tests: manifest records, index values, workbook grids."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
+from khar_analysis.core import workbooks
 from khar_analysis.provenance import manifest
 
 
@@ -31,5 +32,18 @@ def value():
         hit = tidy[(tidy["series"] == series) & (tidy["country"] == country) & (tidy["data_year"] == year)]
         assert len(hit) == 1, (series, country, year)
         return float(hit["value"].iloc[0])
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def grids(raw):
+    """``grids(source_id)`` -> all sheets of a workbook as grids, read once per session."""
+    cache = {}
+
+    def get(source_id: str):
+        if source_id not in cache:
+            cache[source_id] = workbooks.read_grids(raw(source_id))
+        return cache[source_id]
 
     return get

@@ -221,19 +221,6 @@ def test_full_2016_and_2017_editions_share_one_split(raw):
     assert bilateral.share(m17, "RUS", "AZE")["share_pct"] == pytest.approx(58.11, abs=0.005)
 
 
-@pytest.fixture(scope="session")
-def grids(raw):
-    """``grids(source_id)`` -> all sheets of a workbook as grids, read once per session."""
-    cache = {}
-
-    def get(source_id: str):
-        if source_id not in cache:
-            cache[source_id] = workbooks.read_grids(raw(source_id))
-        return cache[source_id]
-
-    return get
-
-
 def knomad_excerpt(grids, names):
     g = next(iter(grids("knomad_inward_remittances_2023-06").values()))
     labels = [r[0] if r else None for r in g]

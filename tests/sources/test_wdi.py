@@ -16,19 +16,6 @@ from khar_analysis.sources.identity import WrongFileError
 integration = pytest.mark.integration
 
 
-@pytest.fixture(scope="session")
-def grids(raw):
-    """``grids(source_id)`` -> all sheets of a workbook as grids, read once per session."""
-    cache = {}
-
-    def get(source_id: str):
-        if source_id not in cache:
-            cache[source_id] = workbooks.read_grids(raw(source_id))
-        return cache[source_id]
-
-    return get
-
-
 def wdi_excerpt(grids, source_id, codes):
     """The WDI preamble, header and the rows of ``codes``; the metadata sheet whole."""
     g = grids(source_id)
