@@ -47,6 +47,25 @@ def excerpt(raw, tmp_path):
     return cut
 
 
+@pytest.fixture
+def wits_aze_excerpt(excerpt):
+    """A cut of Azerbaijan's WITS trade summary (``wits_trade_summary_aze``): the header, the totals, a few
+    partners' top-5 rows and every product row."""
+    import csv
+
+    from khar_analysis.sources import wits
+
+    partners = {"...", "World", "Russian Federation", "Turkey", "Germany", "Italy"}
+
+    def keep(i: int, line: str) -> bool:
+        if i == 1:
+            return True
+        fields = next(csv.reader([line]))
+        return fields[4] in wits.INDICATORS and fields[1] in partners
+
+    return excerpt("wits_trade_summary_aze", keep)
+
+
 @pytest.fixture(scope="session")
 def catalogue_row():
     """``catalogue_row(**defaults)`` -> ``row(event_id, date, precision="day", **cells)``: a made-up event

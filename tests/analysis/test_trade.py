@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 import pandas as pd
 import pytest
 
@@ -13,7 +11,6 @@ from khar_analysis.provenance import manifest
 from khar_analysis.sources import registry, wits
 
 AZE = "wits_trade_summary_aze"
-PARTNERS = {"...", "World", "Russian Federation", "Turkey", "Germany", "Italy"}
 
 
 def _summary(partners: dict[int, dict[str, float]], totals: dict[int, float]) -> pd.DataFrame:
@@ -40,17 +37,9 @@ def test_ranks_and_premise_inline():
     assert trade.last_years(by_year, 2) == (2014, 2015)
 
 
-def _keep(i: int, line: str) -> bool:
-    """Header, the totals, a few partners' top-5 rows and every product row."""
-    if i == 1:
-        return True
-    fields = next(csv.reader([line]))
-    return fields[4] in wits.INDICATORS and fields[1] in PARTNERS
-
-
 @pytest.fixture
-def aze_excerpt(excerpt):
-    return wits.load_trade_summary(excerpt(AZE, _keep), manifest.get(AZE))
+def aze_excerpt(wits_aze_excerpt):
+    return wits.load_trade_summary(wits_aze_excerpt, manifest.get(AZE))
 
 
 @pytest.mark.integration
