@@ -9,7 +9,7 @@ record's ``language``). This module gathers the public names of the parts:
 - :mod:`~khar_analysis.article.intext`: in-text citations (:class:`Citation`) and the date the text
   gives for what each supports;
 - :mod:`~khar_analysis.article.names`: folding and matching cited and listed names;
-- :mod:`~khar_analysis.article.urls`: dates carried by URLs;
+- :func:`~khar_analysis.core.dates.url_date`: dates carried by URLs (the one reader);
 - :mod:`~khar_analysis.article.resolution`: one citation resolved against the list, and the URL-date check;
 - :mod:`~khar_analysis.article.audit`: the audit of the whole article (``reports/citation_audit.csv``),
   and :func:`resolve`/:func:`describe` for a register row's ``citation``.
@@ -25,7 +25,7 @@ from khar_analysis.article.entries import Entry, SourceList, parse_entries, pars
 from khar_analysis.article.intext import Citation, citations_in, extract, parse_citation
 from khar_analysis.article.names import STRONG, WEAK, aliases, match_name, readings, title_language
 from khar_analysis.article.resolution import REPORT_GRACE_DAYS, STATUSES, Resolution, resolve_citation, url_conflict
-from khar_analysis.article.urls import UrlDate, url_date
+from khar_analysis.core.dates import UrlDate, url_date
 
 __all__ = ["ENTRY_DEFECTS", "REPORT_GRACE_DAYS", "STATUSES", "STRONG", "WEAK", "Audit", "Citation", "Entry",
            "Resolution", "SourceList", "UrlDate", "aliases", "audit", "citations_in", "describe", "extract",

@@ -21,7 +21,7 @@ from khar_analysis.article import lang as languages
 from khar_analysis.article import text as article
 from khar_analysis.article.lang import Language
 from khar_analysis.article.names import title_language
-from khar_analysis.article.urls import UrlDate, url_date
+from khar_analysis.core.dates import UrlDate, url_date
 from khar_analysis.core.layout_checks import expect_true
 
 URL = re.compile(r"https?://\S+")

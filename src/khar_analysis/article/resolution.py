@@ -19,7 +19,7 @@ from datetime import timedelta
 from khar_analysis.article.entries import Entry
 from khar_analysis.article.intext import Citation
 from khar_analysis.article.names import STRONG, WEAK, match_name
-from khar_analysis.article.urls import UrlDate, _span
+from khar_analysis.core.dates import UrlDate, calendar_when
 
 #: Citation statuses, most serious first (a row's ``status`` is its most serious defect).
 STATUSES = ("unparsed", "unresolved", "ambiguous", "url_date_conflict", "year_mismatch", "name_mismatch",
@@ -63,7 +63,8 @@ def url_conflict(event: tuple | None, ud: UrlDate | None) -> str:
     """Why a URL date contradicts the date the text gives for the event, or ``""`` when it does not."""
     if not event or not ud:
         return ""
-    ev_start, ev_end = _span(*event[:3], year_end=event[3])
+    told = calendar_when(*event[:3], year_end=event[3])
+    ev_start, ev_end = told.start, told.end
     u_start, u_end = ud.span()
     if u_end < ev_start:
         return f"URL dated {ud.iso()}, before the event the text dates {_iso(event)}"

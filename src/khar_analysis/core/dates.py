@@ -70,6 +70,19 @@ def month_when(year: int, month: int) -> When:
     return When(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]), "month")
 
 
+def calendar_when(year: int, month: int | None = None, day: int | None = None, year_end: int | None = None) -> When:
+    """The interval of a calendar date written to the day, the month or the year, or of the years
+    ``year``..``year_end`` (a text's "2024-2025")."""
+    if year_end:
+        return When(date(year, 1, 1), date(year_end, 12, 31), "range")
+    if day and month:
+        d = date(year, month, day)
+        return When(d, d, "day")
+    if month:
+        return month_when(year, month)
+    return When(date(year, 1, 1), date(year, 12, 31), "year")
+
+
 def parse_when(text: str, precision: str | None = None, end_text: str = "") -> When:
     """An interval from a written date. ``precision`` None infers it from the form (yyyy, yyyy-mm,
     yyyy-mm-dd); ``range`` needs ``end_text`` (yyyy-mm-dd). Raises ValueError on any inconsistency."""
@@ -240,12 +253,8 @@ def _valid(year: int, month: int | None = None, day: int | None = None) -> bool:
 
 
 def _calendar(year: int, month: int | None, day: int | None, kind: str) -> UrlDate:
-    if day:
-        d = date(year, month, day)
-        return UrlDate(When(d, d, "day"), kind, d.isoformat())
-    if month:
-        return UrlDate(month_when(year, month), kind, f"{year}-{month:02d}")
-    return UrlDate(When(date(year, 1, 1), date(year, 12, 31), "year"), kind, str(year))
+    when = calendar_when(year, month, day)
+    return UrlDate(when, kind, str(when))
 
 
 def _unix(seconds: int) -> UrlDate | None:

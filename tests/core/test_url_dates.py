@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from khar_analysis.article import urls
+from khar_analysis.core import dates as urls
 
 
 @pytest.mark.parametrize(("url", "iso", "kind"), [
