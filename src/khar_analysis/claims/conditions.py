@@ -25,7 +25,6 @@ arguments of :func:`khar_analysis.claims.register.verdict`; a claim holds when a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
@@ -239,12 +238,6 @@ def parse_value(claim: Any, file: str = "") -> ConditionsValue | WavesValue | No
 def validate_conditions(claim: Any, file: str = "") -> None:
     """Check an events claim's ``claimed.value`` against the condition schema (see :func:`parse_value`)."""
     parse_value(claim, file)
-
-
-def validate_records(records: Sequence[tuple[Any, dict]], shown: Callable[[Any], str]) -> None:
-    """:func:`validate_conditions` on every ``(file, record)`` the register loader read."""
-    for file, rec in records:
-        validate_conditions(rec, shown(file))
 
 
 def parse_condition(spec: dict[str, Any]) -> Condition:
