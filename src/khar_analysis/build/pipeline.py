@@ -35,7 +35,7 @@ from khar_analysis.build.execute import run_notebooks
 from khar_analysis.build.lock import build_lock
 from khar_analysis.build.plan import Plan, decide, discover, read_state
 from khar_analysis.claims import register as claims
-from khar_analysis.core.paths import Layout
+from khar_analysis.core.paths import PACKAGE_DIR, Layout, package_resources
 from khar_analysis.core.paths import layout as default_layout
 from khar_analysis.provenance import manifest
 
@@ -78,8 +78,7 @@ def report_key(lay: Layout) -> str:
     """sha256 of everything the report shows besides the notebooks' own keys: the package (code and resources),
     the register and the manifest. A build in which no notebook runs and this key is unchanged leaves the
     published report as it is."""
-    pkg = Path(__file__).resolve().parent.parent
-    files = [(pkg, f) for f in [*sorted(pkg.rglob("*.py")), *sorted((pkg / "resources").glob("*"))]]
+    files = [(PACKAGE_DIR, f) for f in [*sorted(PACKAGE_DIR.rglob("*.py")), *package_resources()]]
     project = [*sorted(lay.claims_dir.rglob("*.yaml")), *sorted(lay.manifest_dir.glob("*.yaml"))]
     files += [(lay.root, f) for f in project]
     digest = hashlib.sha256()
