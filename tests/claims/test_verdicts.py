@@ -130,3 +130,15 @@ def test_verdict_json_carries_the_new_fields():
     for key in ("margin", "margin_value", "margin_unit", "knife_edge", "evidence", "parts", "sensitivity"):
         assert key in payload
     assert "| margin: +2.0 unit above the threshold of 10" in v.line()
+
+
+def test_checks_on_weaker_evidence_can_lower_a_verdict_but_never_raise_it():
+    claim = _claim("boolean")
+    lowered = claims.assess(claim, True, checks={"unconfirmed rows included": False})
+    assert lowered.verdict == "reproduced_with_caveat"
+    assert lowered.caveat == "does not hold when: unconfirmed rows included"
+    assert "unconfirmed rows included (check only)" in lowered.variants
+    kept = claims.assess(claim, False, checks={"unconfirmed rows included": True})
+    assert kept.verdict == "not_reproduced"
+    assert "would hold only with unconfirmed rows included, which cannot earn a verdict" in kept.reason
+    assert claims.assess(claim, True, checks={"unconfirmed rows included": True}).verdict == "reproduced"

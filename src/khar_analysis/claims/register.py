@@ -107,13 +107,14 @@ def verdict(claim_id: str, observed: Any = None, variants: dict[str, Any] | None
             observed_text: str | None = None, reason: str = "", lay: Layout | None = None, *,
             evidence: Evidence | None = None, margin: Margin | None = None,
             parts: dict[str, Observation | None] | None = None,
-            sensitivity: dict[str, Any] | None = None) -> Verdict:
+            sensitivity: dict[str, Any] | None = None, checks: dict[str, Any] | None = None) -> Verdict:
     """Look up ``claim_id`` in the register and :func:`assess` it (what a notebook's verdict cell calls).
 
     ``evidence``: the rows that decided it (:func:`evidence`); ``margin``: a ``boolean`` rule's margin
     (:func:`margin`; numeric rules and :func:`ranking` observations compute theirs); ``parts``: a compound
     claim's observations by part name (:func:`observation`); ``sensitivity``: the observation without each
-    decisive row. Register templates are filled from the parameters the claim's notebook runs with, and
+    decisive row; ``checks``: variants on weaker evidence, which can lower a verdict but never raise it.
+    Register templates are filled from the parameters the claim's notebook runs with, and
     the verdict carries the overrides (:func:`use_parameters`)."""
     register = load_register(lay)
     if claim_id not in register:
@@ -127,7 +128,7 @@ def verdict(claim_id: str, observed: Any = None, variants: dict[str, Any] | None
         judged = assess_compound(claim, parts, reason, params=values)
     else:
         judged = assess(claim, observed, variants, observed_text, reason, params=values, margin=margin,
-                        sensitivity=sensitivity)
+                        sensitivity=sensitivity, checks=checks)
     return dataclasses.replace(judged, parameters=dict(overrides),
                                evidence=evidence.to_json(claim_id) if evidence is not None else None)
 

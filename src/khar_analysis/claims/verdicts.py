@@ -221,6 +221,7 @@ def assess(
     *,
     margin: Margin | None = None,
     sensitivity: Mapping[str, Any] | None = None,
+    checks: Mapping[str, Any] | None = None,
 ) -> Verdict:
     """Turn observed values and the register row into a :class:`Verdict`.
 
@@ -230,9 +231,12 @@ def assess(
     values in this run) fill a templated ``rule.primary`` (:mod:`khar_analysis.claims.templates`); without
     them, the values recorded by ``use_parameters`` or else the notebook's declared defaults do.
     ``margin`` is the notebook's margin for a ``boolean`` rule (numeric rules and rankings compute theirs);
-    ``sensitivity`` maps each decisive row to the observation recomputed without it.
+    ``sensitivity`` maps each decisive row to the observation recomputed without it. ``checks`` are
+    labelled variants on weaker evidence (e.g. with unconfirmed rows included): one that fails keeps a
+    holding claim from plain ``reproduced``; one that holds never rescues a claim that fails.
     """
     judged = _judge(claim, observed, variants, observed_text, reason, params)
+    judged = _apply_checks(claim, judged, checks or {})
     found = margin_of(claim, observed, margin) if judged.verdict != "not_testable" or margin else None
     drops = _sensitivity(claim, holds(claim, observed) if claim.rule.kind != "untestable" else None, sensitivity)
     verdict, caveat, why, edge = judged.verdict, judged.caveat, judged.reason, ""
@@ -251,6 +255,22 @@ def assess(
         judged, verdict=verdict, caveat=caveat, reason=why, knife_edge=edge, sensitivity=drops,
         margin=found.text() if found else "", margin_value=found.value if found else None,
         margin_unit=found.unit if found else "")
+
+
+def _apply_checks(claim: Claim, judged: Verdict, checks: Mapping[str, Any]) -> Verdict:
+    """Checks on weaker evidence: shown with the variants; a failing one adds a caveat to a holding verdict."""
+    if not checks:
+        return judged
+    shown = {**judged.variants, **{f"{k} (check only)": _variant_text(claim, v) for k, v in checks.items()}}
+    failed = [k for k, v in checks.items() if holds(claim, v) is False]
+    held = [k for k, v in checks.items() if holds(claim, v)]
+    verdict, caveat, why = judged.verdict, judged.caveat, judged.reason
+    if failed and verdict in ("reproduced", "reproduced_with_caveat"):
+        caveat = "; ".join(filter(None, [caveat, f"does not hold when: {', '.join(failed)}"]))
+        verdict = "reproduced_with_caveat"
+    elif held and verdict in ("not_reproduced", "not_testable"):
+        why += f"; it would hold only with {', '.join(held)}, which cannot earn a verdict"
+    return dataclasses.replace(judged, verdict=verdict, caveat=caveat, reason=why, variants=shown)
 
 
 def _judge(claim: Claim, observed: Any, variants: dict[str, Any] | None, observed_text: str | None,
