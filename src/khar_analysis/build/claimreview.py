@@ -117,14 +117,6 @@ def jsonld_text(rows: list[dict], lay: Layout, built_at: str = "") -> str:
     return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
 
 
-def for_script(text: str):
-    """``text`` made safe inside ``<script type="application/ld+json">`` (``<``, ``>``, ``&`` as JSON ``\\u``
-    escapes, so a gloss holding ``</script>`` cannot end the element) and marked safe for Jinja2 autoescape."""
-    from markupsafe import Markup
-
-    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
-
-
 def write(stage: Path, rows: list[dict], lay: Layout, built_at: str = "") -> str:
     """Write :data:`FILE` into ``stage`` (the build's staging folder); return its text."""
     text = jsonld_text(rows, lay, built_at)
