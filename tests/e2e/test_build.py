@@ -59,6 +59,9 @@ def test_the_machine_readable_files_and_the_data_page_are_published_and_kept_by_
     reviews = json.loads(before["claimreview.jsonld"])["@graph"]
     ledger = list(csv.DictReader((lay.reports / "ledger.csv").open(encoding="utf-8")))
     assert [r["identifier"] for r in reviews] == [r["claim_id"] for r in ledger]
+    index = (lay.reports / "index.html").read_text(encoding="utf-8")
+    embedded = index.split('<script type="application/ld+json" id="claimreview-jsonld">')[1].split("</script>")[0]
+    assert json.loads(embedded) == json.loads(before["claimreview.jsonld"]), "the index embeds the same JSON-LD"
     run = ROCrate(lay.reports).get("#run-01_arms_imports")
     assert run["startTime"] <= run["endTime"] and "figures/01_arms_imports/arms1_ranking.png" in {
         r.id for r in run["result"]}

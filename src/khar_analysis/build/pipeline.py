@@ -128,9 +128,9 @@ def _staged(lay: Layout, plans: list[Plan], jobs: int | None, fetched: dict, t0:
         rows, pending = collect_verdicts(_executed(plans, stage), register, {p.name for p in plans},
                                          {p.name: p.ran_with for p in plans})
         facts = report.run_facts(lay, time.perf_counter() - t0, seconds, fetched)
-        claimreview.write(stage, rows, lay, facts["built_at"])
+        jsonld = claimreview.write(stage, rows, lay, facts["built_at"])
         datapage.write(stage, lay, facts)
-        report.render(stage, rows, pending, plans, facts, lay)
+        report.render(stage, rows, pending, plans, facts, lay, jsonld=jsonld)
         runs = {**read_state(lay).get("runs", {}), **times}
         crate.write(stage, lay, plans, runs, files, rows, facts, crate.started_at(time.perf_counter() - t0))
         publish.write_state(stage, lay, plans, seconds, files, key, runs)
