@@ -48,6 +48,30 @@ def test_a_rebuild_with_nothing_changed_runs_no_notebook(built, capsys, snapshot
     assert snapshot(lay.reports / "notebooks") == before
 
 
+def test_the_machine_readable_files_and_the_data_page_are_published_and_kept_by_a_no_op_rebuild(built, capsys):
+    import json
+
+    from rocrate.rocrate import ROCrate
+
+    lay, mirror = built
+    names = ("claimreview.jsonld", "ro-crate-metadata.json", "data.html")
+    before = {n: (lay.reports / n).read_bytes() for n in names}
+    reviews = json.loads(before["claimreview.jsonld"])["@graph"]
+    ledger = list(csv.DictReader((lay.reports / "ledger.csv").open(encoding="utf-8")))
+    assert [r["identifier"] for r in reviews] == [r["claim_id"] for r in ledger]
+    index = (lay.reports / "index.html").read_text(encoding="utf-8")
+    embedded = index.split('<script type="application/ld+json" id="claimreview-jsonld">')[1].split("</script>")[0]
+    assert json.loads(embedded) == json.loads(before["claimreview.jsonld"]), "the index embeds the same JSON-LD"
+    run = ROCrate(lay.reports).get("#run-01_arms_imports")
+    assert run["startTime"] <= run["endTime"] and "figures/01_arms_imports/arms1_ranking.png" in {
+        r.id for r in run["result"]}
+    assert 'id="source-sipri_register_peryear_2026-02-12"' in before["data.html"].decode()
+    capsys.readouterr()
+    _build(lay, mirror)
+    assert "the published report is up to date" in capsys.readouterr().out
+    assert {n: (lay.reports / n).read_bytes() for n in names} == before
+
+
 def test_a_manifest_change_no_notebook_reads_re_renders_the_report_only(built, capsys):
     """No notebook depends on a licence text, but the report shows it: the report is rendered again."""
     lay, mirror = built

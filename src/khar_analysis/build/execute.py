@@ -36,13 +36,14 @@ PRELOAD = ["khar_analysis", "papermill", "nbconvert", "khar_analysis.build.execu
 Job = tuple[str, str, str, str, dict]
 
 
-def run_one(job: Job) -> tuple[str, float]:
-    """Worker: execute one notebook into the staging folder and render its HTML beside it."""
+def run_one(job: Job) -> tuple[str, float, str, str]:
+    """Worker: execute one notebook into the staging folder and render its HTML beside it; its name, seconds
+    and wall-clock start and end (ISO 8601 UTC)."""
     path, out_ipynb, root, figdir, params = job
     ex = notebooks.execute(Path(path), Path(out_ipynb), Path(root), params, Path(figdir))
     html = notebooks.to_html(ex.notebook, ex.name)
     Path(out_ipynb).with_suffix(".html").write_text(html, encoding="utf-8")
-    return ex.name, ex.seconds
+    return ex.name, ex.seconds, ex.started, ex.ended
 
 
 def _context():
@@ -66,8 +67,9 @@ def warm_up() -> None:
         forkserver.ensure_running()
 
 
-def outcomes(jobs: list[Job], workers: int) -> Iterator[tuple[Job, tuple[str, float] | Exception]]:
-    """``(job, (name, seconds))`` or ``(job, exception)`` per notebook as each ends, here or in ``workers``."""
+def outcomes(jobs: list[Job], workers: int) -> Iterator[tuple[Job, tuple[str, float, str, str] | Exception]]:
+    """``(job, (name, seconds, start, end))`` or ``(job, exception)`` per notebook as each ends, here or in
+    ``workers``."""
     if workers <= 1 or len(jobs) == 1:
         for job in jobs:
             try:
@@ -117,8 +119,9 @@ def progress(total: int) -> Iterator[Callable[[str], None]]:
 
 
 def run_notebooks(plans: list[Plan], stage: Path, lay: Layout, workers: int,
-                  last_seconds: dict[str, float]) -> dict[str, float]:
+                  last_seconds: dict[str, float], times: dict[str, dict] | None = None) -> dict[str, float]:
     """Execute the plans' notebooks into ``stage/notebooks`` (figures into ``stage/figures``); seconds each.
+    ``times``, when given, receives each notebook's ``{"start", "end"}`` (ISO 8601 UTC).
 
     Longest first (by ``last_seconds``, the previous run's durations): with fewer workers than notebooks
     this packs the work evenly, so the build ends close to (total work) / (workers).
@@ -137,7 +140,9 @@ def run_notebooks(plans: list[Plan], stage: Path, lay: Layout, workers: int,
             elif isinstance(outcome, Exception):
                 failures.append(f"notebook {Path(job[0]).name}: {type(outcome).__name__}: {outcome}")
             else:
-                name, seconds[name] = outcome
+                name, seconds[name], start, end = outcome
+                if times is not None:
+                    times[name] = {"start": start, "end": end}
             done(f"  {'done' if name in seconds else 'FAILED'} {name}"
                  + (f" ({seconds[name]:.1f} s)" if name in seconds else ""))
     if failures:

@@ -29,6 +29,9 @@ class Executed:
     name: str
     notebook: nbformat.NotebookNode
     seconds: float
+    #: wall-clock start and end of the execution, ISO 8601 UTC to the second (the report's RO-Crate)
+    started: str = ""
+    ended: str = ""
 
 
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -84,6 +87,7 @@ def execute(path: Path, out_path: Path, root: Path, params: dict | None = None, 
             progress: bool = False) -> Executed:
     """Execute ``path`` with papermill into ``out_path`` (kernel in the notebook's folder); normalise it."""
     import time
+    from datetime import UTC, datetime
 
     import papermill as pm
 
@@ -97,7 +101,7 @@ def execute(path: Path, out_path: Path, root: Path, params: dict | None = None, 
         os.environ["KHAR_FIGURE_DIR"] = str(figure_dir)
         os.environ["KHAR_OUTPUT_DIR"] = str(figure_dir.parent.parent / "outputs" / figure_dir.name)
     os.environ.setdefault("PYTHONHASHSEED", "0")
-    start = time.perf_counter()
+    start, started = time.perf_counter(), datetime.now(UTC).replace(microsecond=0).isoformat()
     rel_in = os.path.relpath(path, root)
     try:
         nb = pm.execute_notebook(
@@ -120,7 +124,8 @@ def execute(path: Path, out_path: Path, root: Path, params: dict | None = None, 
                 os.environ[key] = value
     nb = normalise(nb)
     nbformat.write(nb, out_path)
-    return Executed(path.stem, nb, time.perf_counter() - start)
+    ended = datetime.now(UTC).replace(microsecond=0).isoformat()
+    return Executed(path.stem, nb, time.perf_counter() - start, started, ended)
 
 
 def to_html(nb: nbformat.NotebookNode, title: str) -> str:

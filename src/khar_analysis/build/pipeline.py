@@ -105,7 +105,7 @@ def _staged(lay: Layout, plans: list[Plan], jobs: int | None, fetched: dict, t0:
 
     When no notebook runs and nothing else the report shows changed (:func:`report_key`), the published
     report is already this build's and is left as it is."""
-    from khar_analysis.build import report
+    from khar_analysis.build import claimreview, crate, datapage, report  # rocrate's import takes 0.4 s
 
     kept = _recorded_outputs(lay, plans)
     for p in plans:
@@ -120,7 +120,8 @@ def _staged(lay: Layout, plans: list[Plan], jobs: int | None, fetched: dict, t0:
         jobs = jobs or min(os.cpu_count() or 1, max(1, n_run))
         if n_run:
             log(f"executing {n_run} notebook(s) with papermill on {jobs} process(es)")
-        seconds = run_notebooks(plans, stage, lay, jobs, read_state(lay).get("seconds", {}))
+        times: dict[str, dict] = {}
+        seconds = run_notebooks(plans, stage, lay, jobs, read_state(lay).get("seconds", {}), times)
         files = outputs.claim(stage, [p.name for p in plans if p.runs], kept)
         publish.carry_over(lay, stage, kept)
         register = claims.load_register(lay)
@@ -128,8 +129,12 @@ def _staged(lay: Layout, plans: list[Plan], jobs: int | None, fetched: dict, t0:
                                          {p.name: p.ran_with for p in plans})
         write_evidence(stage, rows)
         facts = report.run_facts(lay, time.perf_counter() - t0, seconds, fetched)
-        report.render(stage, rows, pending, plans, facts, lay)
-        publish.write_state(stage, lay, plans, seconds, files, key)
+        jsonld = claimreview.write(stage, rows, lay, facts["built_at"])
+        datapage.write(stage, lay, facts)
+        report.render(stage, rows, pending, plans, facts, lay, jsonld=jsonld)
+        runs = {**read_state(lay).get("runs", {}), **times}
+        crate.write(stage, lay, plans, runs, files, rows, facts, crate.started_at(time.perf_counter() - t0))
+        publish.write_state(stage, lay, plans, seconds, files, key, runs)
         publish.switch(stage, lay)
     finally:
         shutil.rmtree(stage, ignore_errors=True)

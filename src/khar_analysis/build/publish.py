@@ -183,10 +183,11 @@ def switch(stage: Path, lay: Layout) -> None:
 
 
 def write_state(stage: Path, lay: Layout, plans: list[Plan], seconds: dict[str, float],
-                files: dict[str, list[str]], report_key: str = "") -> None:
+                files: dict[str, list[str]], report_key: str = "", runs: dict[str, dict] | None = None) -> None:
     """Record into ``stage`` the keys of the notebooks that ran (dropping notebooks that no longer exist),
-    their durations, every notebook's published tables (what a later skipped build carries over) and the
-    key of what else the report shows (``report_key``)."""
+    their durations, every notebook's published tables (what a later skipped build carries over), the
+    key of what else the report shows (``report_key``) and the start and end of each notebook's published
+    run (``runs``, for the report's RO-Crate)."""
     state = read_state(lay)
     state["report"] = report_key
     names = {p.name for p in plans}
@@ -194,4 +195,5 @@ def write_state(stage: Path, lay: Layout, plans: list[Plan], seconds: dict[str, 
     state["notebooks"] = {k: v for k, v in keys.items() if k in names}
     state["seconds"] = {**state.get("seconds", {}), **{k: round(v, 2) for k, v in seconds.items()}}
     state["outputs"] = {k: sorted(v) for k, v in files.items() if k in names}
+    state["runs"] = {k: v for k, v in {**state.get("runs", {}), **(runs or {})}.items() if k in names}
     (stage / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")

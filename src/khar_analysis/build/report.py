@@ -100,11 +100,13 @@ def _article_title(lay: Layout) -> str:
     return all_lines[article.structure(all_lines).title_lines[0] - 1].strip()
 
 
-def render(stage: Path, rows: list[dict], pending: list[str], plans, facts: dict, lay: Layout) -> None:
+def render(stage: Path, rows: list[dict], pending: list[str], plans, facts: dict, lay: Layout,
+           jsonld: str = "") -> None:
     """Write ``index.html`` and ``ledger.csv`` into ``stage``.
 
     When a plan's outputs were made with parameter overrides (``plan.ran_with``), the page opens with a
     banner naming every overridden parameter, and the ledger's ``parameters`` column lists them per claim.
+    ``jsonld``: JSON-LD text (the claims' ClaimReview records) embedded in the page's head, none when empty.
     """
     register = claims.load_register(lay)
     records = manifest.load_manifest(lay)
@@ -127,6 +129,7 @@ def render(stage: Path, rows: list[dict], pending: list[str], plans, facts: dict
         rows=rows, counts=counts, pending=pending, sources=list(records.values()), facts=facts,
         notebooks=names, extra=extra, verdicts=claims.VERDICTS, audit_href=audit_href,
         article_title=_article_title(lay), bench=_bench(lay), overridden=overridden,
+        jsonld=jsonld.replace("</", "<\\/"),
     )
     (stage / "index.html").write_text(html, encoding="utf-8")
     (stage / "ledger.csv").write_text(ledger_csv(rows), encoding="utf-8")
