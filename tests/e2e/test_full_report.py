@@ -107,13 +107,23 @@ def test_every_claim_link_and_figure_of_the_report_works(browser, full_report, l
 # --- determinism: the complete build ran under another PYTHONHASHSEED than the committed notebooks ------
 
 def _text_outputs(path) -> list[str]:
-    """Every code cell's text outputs (streams, plain text, HTML, verdict JSON), in order; images left out."""
+    """Every code cell's text outputs (streams, plain text, HTML, verdict JSON), in order; images left out.
+
+    Consecutive chunks of one stream are joined: how a kernel splits a cell's prints into chunks depends on
+    timing (two prints arrive as one chunk on a quiet machine, as two under load), not on the computation."""
     nb = nbformat.read(path, as_version=4)
-    texts = []
+    texts: list[str] = []
     for cell in nb.cells:
+        previous = None
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
             if out.get("output_type") == "stream":
-                texts.append(out["text"])
+                if previous == out.get("name"):
+                    texts[-1] += out["text"]
+                else:
+                    texts.append(out["text"])
+                previous = out.get("name")
+                continue
+            previous = None
             for mime, value in out.get("data", {}).items():
                 if not mime.startswith("image/"):
                     texts.append(f"{mime}: {value}")
