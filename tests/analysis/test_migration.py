@@ -47,14 +47,12 @@ def series(persons):
 
 
 def test_mig1_premise_can_fail(lay):
-    mig = claims.load_register(lay)["MIG-1"]
-    threshold = float(claims.claimed_value("MIG-1", lay))
+    from khar_analysis.claims import families
+    threshold = float(families.part_value("MIG-1", "national", lay))
     holds, text = migration.city_premise(series(767_159), threshold, "Moscow")
     assert holds and "Moscow alone is not in these data" in text and "39%" in text
-    assert claims.assess(mig, holds).verdict == "not_testable"
     holds, _ = migration.city_premise(series(250_000), threshold, "Moscow")
     assert not holds
-    assert claims.assess(mig, holds).verdict == "not_reproduced"
     assert migration.premise_variants(series(250_000), threshold) == {"s, 2019 (250,000)": False}
 
 
@@ -65,3 +63,20 @@ def test_register_rows_locate_their_claims(lay):
         c = register[cid]
         assert c.notebook == "02_remittances_migration"
         assert article.quote(c.line, c.anchor, lay)
+
+
+def test_evidence_rows_and_premise_counts_and_mig1_parts(lay):
+    import pandas as pd
+
+    from khar_analysis.claims import register as claims
+    series = pd.DataFrame({"source": ["un", "wb"], "edition": ["e1", "e2"], "year": [2019, 2017],
+                           "origin": "AZE", "destination": "RUS", "persons": [767159, 767881],
+                           "diaspora_total": [1, 1], "share_of_diaspora_pct": [66.4, 63.2]})
+    assert list(migration.evidence_rows(series).columns[:2]) == ["source_id", "edition"]
+    assert migration.premise_counts(series) == {"un, 2019": 767159.0, "wb, 2017": 767881.0}
+    mig = claims.load_register(lay)["MIG-1"]
+    obs = claims.observation
+    assert claims.assess_compound(mig, {"moscow": None, "official": None, "national": obs(767159.0)}).verdict \
+        == "not_testable"
+    assert claims.assess_compound(mig, {"moscow": None, "official": None, "national": obs(250000.0)}).verdict \
+        == "not_reproduced"

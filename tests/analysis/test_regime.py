@@ -42,14 +42,14 @@ def test_class_transition_to_bottom():
 
 
 def test_regime1_rule_can_give_every_verdict(lay):
-    claim = claims.load_register(lay)["REGIME-1"]
+    claim = claims.load_register(lay)["REGIME-1"].part_claim("dictatorship")
     assert claims.assess(claim, False, {"a": False, "b": False}).verdict == "not_reproduced"
     assert claims.assess(claim, True, {"a": True, "b": True}).verdict == "reproduced"
     assert claims.assess(claim, False, {"a": True, "b": False}).verdict == "reproduced_with_caveat"
 
 
 def test_regime2_rule_can_give_every_verdict(lay):
-    claim = claims.load_register(lay)["REGIME-2"]
+    claim = claims.load_register(lay)["REGIME-2"].part_claim("press_fall")
     assert claims.assess(claim, 14.46, {"v": 12.0}).verdict == "reproduced"
     assert claims.assess(claim, 14.46, {"v": -2.3}).verdict == "reproduced_with_caveat"
     assert claims.assess(claim, 4.0, {"v": 2.0}).verdict == "not_reproduced"
@@ -68,3 +68,70 @@ def test_regime2_inputs_compare_like_with_like():
     shortened = [k for k in out["variants"] if k.startswith("RSF score")]
     assert len(shortened) == 1 and out["variants"][shortened[0]] == pytest.approx(12.0)
     assert out["reason"].startswith("scope sentence; ") and "at its floor" in out["reason"]
+
+
+# --- REGIME-3, REGIME-4 and the class margins (analysis.regime_claims) ----------------------------
+
+from khar_analysis.analysis import regime_claims  # noqa: E402
+
+
+def _classes_and_scores(country: str, classes: dict[int, int], scores: dict[int, float]) -> pd.DataFrame:
+    cls = _synthetic(classes, series="vdem_v14:v2x_regime", scale_max=3.0, country=country).assign(index="vdem")
+    score = _synthetic(scores, series="eiu:score", country=country)
+    return pd.concat([cls, score], ignore_index=True).assign(source="src_a")
+
+
+@pytest.mark.parametrize(("codes", "needed", "every_year", "steps"), [
+    ([1, 1, 1], 1, True, 1), ([1, 2], 1, True, -1), ([0, 0], 1, True, 2),
+    ([1, 1], 0, False, -1), ([1, 0], 0, False, 1),
+])
+def test_class_margin_counts_steps_to_flipping(codes, needed, every_year, steps):
+    assert regime.class_margin(codes, needed, every_year) == steps
+
+
+def test_consolidation_holds_for_a_steady_autocracy_and_fails_on_liberalisation():
+    steady = _classes_and_scores("TUR", {2020: 1, 2021: 1, 2022: 1}, {2020: 4.5, 2021: 4.4, 2022: 4.6})
+    obs = regime_claims.consolidation_inputs(steady, {"vdem_v14:v2x_regime": 1}, "vdem_v14:v2x_regime",
+                                             ["eiu:score"], "TUR", 2020, 10.0)
+    assert obs["observed"] and obs["margin"][0] == pytest.approx(9.0) and obs["margin"][1] == "% of range"
+    assert obs["variants"] == {"EIU Democracy Index: fell at least 10% of range after 2020": False}
+    opening = _classes_and_scores("TUR", {2020: 1, 2021: 1, 2022: 1}, {2020: 4.5, 2021: 5.0, 2022: 5.6})
+    obs = regime_claims.consolidation_inputs(opening, {"vdem_v14:v2x_regime": 1}, "vdem_v14:v2x_regime",
+                                             ["eiu:score"], "TUR", 2020, 10.0)
+    assert not obs["observed"] and obs["margin"][0] == pytest.approx(-1.0)
+    democracy = _classes_and_scores("TUR", {2020: 1, 2021: 2, 2022: 2}, {2020: 4.5, 2021: 4.5, 2022: 4.5})
+    obs = regime_claims.consolidation_inputs(democracy, {"vdem_v14:v2x_regime": 1}, "vdem_v14:v2x_regime",
+                                             ["eiu:score"], "TUR", 2020, 10.0)
+    assert not obs["observed"] and obs["margin"][:2] == (-1.0, "classes")
+
+
+def test_autocracy_inputs_and_evidence_rows():
+    tidy = _classes_and_scores("AZE", {2012: 1, 2013: 1, 2014: 0}, {2012: 3.0, 2013: 2.9, 2014: 2.8})
+    obs = regime_claims.autocracy_inputs(tidy, {"vdem_v14:v2x_regime": 1}, "vdem_v14:v2x_regime", "AZE", 2012)
+    assert obs["observed"] is True and obs["margin"][:2] == (1, "classes") and obs["variants"] == {}
+    spec = regime_claims.evidence_spec(tidy, ["eiu:score"], ["AZE"], 2013)
+    assert list(spec["table"].columns[:2]) == ["source_id", "series"] and len(spec["table"]) == 2
+    assert "data_year >= 2013" in spec["code"] and "from 2013" in spec["words"]
+    with pytest.raises(KeyError):
+        regime_claims.evidence_rows(tidy, ["eiu:score"], ["TUR"], 2013)
+
+
+def test_regime_compound_parts_get_the_intended_verdicts(lay):
+    """REGIME-1: a contradicted core part decides; REGIME-2: the untested illustrations leave a caveat;
+    REGIME-3: both countries must hold, the untested attribution leaves a caveat."""
+    obs = claims.observation
+    register = claims.load_register(lay)
+    assert claims.assess_compound(register["REGIME-1"], {"dictatorship": obs(False), "label": None}).verdict \
+        == "not_reproduced"
+    assert claims.assess_compound(register["REGIME-1"], {"dictatorship": obs(True), "label": None}).verdict \
+        == "reproduced_with_caveat"
+    r2 = claims.assess_compound(register["REGIME-2"], {"press_fall": obs(14.46), "named_outlets": None,
+                                                       "jailing": None})
+    assert r2.verdict == "reproduced_with_caveat" and "part jailing not tested" in r2.caveat
+    assert claims.assess_compound(register["REGIME-2"], {"press_fall": obs(4.0), "named_outlets": None,
+                                                         "jailing": None}).verdict == "not_reproduced"
+    r3 = register["REGIME-3"]
+    assert claims.assess_compound(r3, {"azerbaijan": obs(True), "turkey": obs(False),
+                                       "symbolic_capital": None}).verdict == "not_reproduced"
+    assert claims.assess_compound(r3, {"azerbaijan": obs(True), "turkey": obs(True),
+                                       "symbolic_capital": None}).verdict == "reproduced_with_caveat"

@@ -72,3 +72,12 @@ def test_trend_per_series():
     rows = [{**MODEL_ROW, "year": y, "share_pct": v} for y, v in ((2016, 58.1), (2018, 63.5))]
     out = remittances.trend(estimates_frame(rows)).iloc[0]
     assert (out.points, out.first_year, out.last_year, out.change_pp) == (2, 2016, 2018, 5.4)
+
+
+def test_evidence_rows_open_with_the_source_id():
+    import pandas as pd
+    est = pd.DataFrame({"source": ["m"], "edition": ["e"], "year": [2018], "kind": ["k"], "definition": ["d"],
+                        "numerator": [1.0], "denominator": [2.0], "unit": ["usd_mn"], "share_pct": [50.0],
+                        "series": ["k"]})
+    assert list(remittances.evidence_rows(est).columns) == ["source_id", "edition", "year", "kind", "definition",
+                                                            "numerator", "denominator", "unit", "share_pct"]

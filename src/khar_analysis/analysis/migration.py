@@ -87,3 +87,16 @@ def describe_series(series: pd.DataFrame) -> str:
         shares = f"{lo:.1f}%" if lo == hi else f"{lo:.1f}-{hi:.1f}%"
         lines.append(f"{source}: {counts}; share of all born in the origin living abroad: {shares}")
     return "\n".join(lines)
+
+
+def evidence_rows(series: pd.DataFrame) -> pd.DataFrame:
+    """:func:`stock_series` as evidence rows: ``source_id`` first, then the count and its denominators."""
+    out = series.rename(columns={"source": "source_id"})
+    return out[["source_id", "edition", "year", "origin", "destination", "persons", "diaspora_total",
+                "share_of_diaspora_pct"]].reset_index(drop=True)
+
+
+def premise_counts(series: pd.DataFrame) -> dict[str, float]:
+    """The national count (persons) in every source and year, labelled like :func:`premise_variants`."""
+    return {f"{r.source}, {r.year}": float(r.persons)
+            for r in series.sort_values(["source", "year"], kind="mergesort").itertuples()}

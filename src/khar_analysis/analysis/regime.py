@@ -139,8 +139,24 @@ def class_transitions(tidy: pd.DataFrame, series_list: list[str], country: str, 
             "years_after": f"{int(after['data_year'].min())}-{int(after['data_year'].max())}" if len(after) else "",
             "bottom_class": names[bottom], "is_bottom_at_break": int(at_break.iloc[0]) == bottom,
             "moved_to_bottom": int(at_break.iloc[0]) != bottom and bottom in after_codes,
+            "bottom_code": bottom, "codes_after": after_codes,
         })
     return pd.DataFrame(rows)
+
+
+def class_margin(codes: list[int], needed: int, every_year: bool) -> int:
+    """Class steps to flipping (codes: higher = freer): with ``every_year`` the claim needs every code
+    ``<= needed`` (e.g. an autocratic class throughout), without it some code ``<= needed`` (e.g. a move
+    down into the bottom class in some year).
+
+    Positive: the claim holds with that many steps of room (the worst year is that far from the boundary);
+    negative: it fails by that many steps (the best year is that far from the class it needs).
+    """
+    if not codes:
+        raise ValueError("no class codes to compare")
+    if not every_year:
+        return needed - min(codes) if min(codes) > needed else needed - min(codes) + 1
+    return needed + 1 - max(codes) if max(codes) <= needed else needed - max(codes)
 
 
 def _num(x: float) -> str:
@@ -148,7 +164,8 @@ def _num(x: float) -> str:
 
 
 def regime1_inputs(hardening: pd.DataFrame, classes: pd.DataFrame, country: str, break_year: int) -> dict:
-    """Arguments for ``claims.verdict("REGIME-1", ...)``: the class test (primary) and the trend tests (variants).
+    """The observation of REGIME-1's part ``dictatorship``: the class test (primary) and the trend tests
+    (variants), with the reason and the class margin (``value, unit, against`` for ``claims.margin``).
 
     Primary: ``v2x_regime`` (V-Dem's Regimes of the World, the one index here whose classes include a
     class below Azerbaijan's) moved to closed autocracy after ``break_year``. Variants: each continuous
@@ -169,8 +186,9 @@ def regime1_inputs(hardening: pd.DataFrame, classes: pd.DataFrame, country: str,
     if len(floor):
         reason += ("; " + ", ".join(f"{series_name(r.series)} ({r.class_at_break})" for r in floor.itertuples())
                    + f": already in the index's lowest class in {break_year}, so no change of class can show")
+    steps = class_margin(list(vdem_class.codes_after), int(vdem_class.bottom_code), every_year=False)
     return {"observed": bool(vdem_class.moved_to_bottom), "variants": variants, "observed_text": text,
-            "reason": reason}
+            "reason": reason, "margin": (float(steps), "classes", f"from {vdem_class.bottom_class} after {break_year}")}
 
 
 def fiw_decomposition(tidy: pd.DataFrame, country: str, first_year: int) -> pd.DataFrame:
@@ -244,7 +262,8 @@ def regime2_inputs(tidy: pd.DataFrame, country: str, primary: str, editions: lis
     each series in ``others`` over the same data years clipped to its coverage; where clipping
     shortened the window, the primary series over the same shorter window too (like with like).
     The reason starts with ``scope`` (what the indices cannot see of the claim); a series in
-    ``floor_checks`` that sits at its floor throughout the window is named in it (it cannot register a fall).
+    ``floor_checks`` that sits at its floor throughout the window is named in it and shown as an
+    indeterminate variant (it cannot register a fall).
     """
     first, last = data_years(tidy, primary, editions)
     main = window_change(select(tidy, primary, country), first, last)
@@ -269,6 +288,7 @@ def regime2_inputs(tidy: pd.DataFrame, country: str, primary: str, editions: lis
         if len(rows) and rows["value"].eq(rows["scale_min"]).all():
             reason += (f"; {series_name(series)} is at its floor ({rows['scale_min'].iloc[0]:g}) in every year "
                        f"{first}-{last}, so it cannot register a fall")
+            variants[f"{series_name(series)} {first}-{last} (at its floor)"] = None
     return {"observed": main["decline_pct_of_range"], "variants": variants, "observed_text": text, "reason": reason}
 
 

@@ -213,3 +213,10 @@ def top_senders(matrices: list[pd.DataFrame], destination: str, n: int) -> pd.Da
             rows.append({"edition": f"{m['year'].iloc[0]} ({m['edition'].iloc[0]})", "rank": r.rank,
                          "sender": r.partner, "share_pct": round(r.share_pct, 1)})
     return pd.DataFrame(rows).pivot(index="rank", columns="edition", values=["sender", "share_pct"])
+
+
+def evidence_rows(estimates: pd.DataFrame) -> pd.DataFrame:
+    """:func:`share_estimates` as evidence rows: ``source_id`` first, then kind, year, amounts and share (%)."""
+    out = estimates.rename(columns={"source": "source_id"})
+    return out[["source_id", "edition", "year", "kind", "definition", "numerator", "denominator", "unit",
+                "share_pct"]].reset_index(drop=True)
