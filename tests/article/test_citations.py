@@ -192,6 +192,21 @@ def test_report_shows_the_resolved_entry(lay, tmp_path):
     assert "list entry: SİPRİ, 2021 (L153)" in html and 'href="notebooks/06_citations.html"' in html
     assert "&lt;b&gt;g&lt;/b&gt;" in html
     assert "SİPRİ, 2021 (L153)" in (tmp_path / "ledger.csv").read_text(encoding="utf-8")
+    ledger = (tmp_path / "ledger.csv").read_text(encoding="utf-8").splitlines()
+    assert ledger[0].endswith(",audit") and ledger[1].endswith(",")  # SIPRI's citation is ok
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("citation", "line", "text"), [
+    ("SIPRI, 2021", 53, ""),
+    ("Kitachaev, 2025c", 97, "shared_url: Kitachaev, 2025c (L195) shares its URL with Kitachaev, 2025a (L179)"),
+    ("AA, октябрь 2025", 87, "unresolved: no fitting entry"),
+    ("President Az, 2022", 79, "unverifiable_precision: the text gives a day, the entry only a year and no dated URL"),
+    ("HRW, 2024; BBC, 2025", 39, ""),
+])
+def test_the_ledger_audit_column_states_each_defect(lay, citation, line, text):
+    got = citations.defects_text(citation, line, lay)
+    assert got.startswith(text) if text else got == ""
 
 
 # --- made-up texts, one defect type each ----------------------------------------------------------
