@@ -280,7 +280,7 @@ def defects_text(citation_text: str, line: int | None, lay: Layout | None = None
         said = [f"{k}: {w}" if w else k for k, w in r.explained()]
         skip = (*_FROM_CITATIONS, *(CARRIED if r.entry is not None else ("duplicate_key",)))
         for e in r.entries:  # the entry's own defects; of several candidates, each named
-            said += [f"{k}: {'' if r.entry else e.label + ' '}{w}" for k, w in aud.entry_defects.get(e.line, [])
+            said += [f"{k}: {'' if r.entry else e.label + ': '}{w}" for k, w in aud.entry_defects.get(e.line, [])
                      if k not in skip]
         if said and len(parts) > 1:
             said[0] = f"({r.citation.text}) {said[0]}"
