@@ -58,10 +58,13 @@ def test_in_text_citations_of_the_real_article(real):
 @pytest.mark.integration
 def test_status_counts_of_the_real_article(real):
     assert Counter(r.status for r in real.resolutions) == {
-        "ok": 31, "ambiguous": 2, "url_date_conflict": 2, "year_mismatch": 2, "name_mismatch": 2,
-        "suffix_mismatch": 1}
+        "ok": 23, "ambiguous": 2, "url_date_conflict": 1, "year_mismatch": 2, "name_mismatch": 2,
+        "suffix_mismatch": 1, "unresolved": 2, "shared_url": 3, "unverifiable_precision": 4}
+    assert Counter(d for r in real.resolutions for d in r.defects)["subject_mismatch"] == 2
+    assert Counter(d for r in real.resolutions for d in r.defects)["unverifiable_precision"] == 6
     marks = Counter(d for m in real.entry_defects.values() for d, _ in m)
-    assert marks == {"duplicate_key": 2, "shared_url": 3, "orphan_suffix": 1}
+    assert marks == {"duplicate_key": 2, "shared_url": 3, "orphan_suffix": 1, "title_slug_mismatch": 1,
+                     "not_properly_cited": 10}
 
 
 @pytest.mark.integration
@@ -73,7 +76,15 @@ def test_status_counts_of_the_real_article(real):
     (59, "Reuters", "ambiguous", [161, 181]),
     (63, "Reuters", "suffix_mismatch", [165]),
     (83, "Reuters", "ambiguous", [161, 181]),
-    (85, "The Guardian", "url_date_conflict", [187]),
+    (85, "The Guardian", "unresolved", [187]),
+    (87, "AA", "unresolved", [191]),
+    (81, "Kitachaev", "shared_url", [179]),
+    (93, "Kitachaev", "shared_url", [193]),
+    (97, "Kitachaev", "shared_url", [195]),
+    (65, "KHAR Center", "unverifiable_precision", [167]),
+    (79, "President Az", "unverifiable_precision", [173]),
+    (85, "МИД", "unverifiable_precision", [185]),
+    (85, "AP", "unverifiable_precision", [189]),
 ])
 def test_defects_of_the_real_article(real, line, name, status, entry_lines):
     hits = [r for r in rows_at(real, line) if r.citation.names[0] == name and r.status == status]
@@ -87,7 +98,7 @@ def test_url_date_contradicts_the_text_in_the_real_article(real):
     assert r.status == "url_date_conflict" and r.entry.line == 183
     assert (r.citation.event_iso(), r.entry.url_date.iso()) == ("2025-06", "2025-07-19")
     (g,) = [r for r in rows_at(real, 85) if r.citation.names == ("The Guardian",)]
-    assert g.defects == ("url_date_conflict", "year_mismatch")
+    assert g.defects == ("unresolved", "subject_mismatch", "url_date_conflict", "year_mismatch")
     (amb,) = [r for r in rows_at(real, 83) if r.citation.year == 2024]
     assert "only Reuters, 2024 (L181)" in amb.detail
 
@@ -103,7 +114,8 @@ def test_url_date_contradicts_the_text_in_the_real_article(real):
 ])
 def test_normalised_names_resolve(real, line, in_text, entry_line, how):
     (r,) = [r for r in rows_at(real, line) if r.citation.text == in_text]
-    assert (r.status, r.entry.line, r.how) == ("ok", entry_line, how)
+    assert (r.entry.line, r.how) == (entry_line, how)
+    assert not {"name_mismatch", "year_mismatch", "suffix_mismatch", "ambiguous"} & set(r.defects)
 
 
 @pytest.mark.integration
@@ -113,16 +125,21 @@ def test_entry_defects_of_the_real_article(real):
     assert by["duplicate_key"] == [161, 181]
     assert by["orphan_suffix"] == [165]
     assert by["uncited"] == [] and by["entry_url_conflict"] == []
+    assert by["title_slug_mismatch"] == [181]
+    assert by["not_properly_cited"] == [117, 145, 147, 159, 161, 165, 181, 183, 187, 191]
+    (npc,) = [w for d, w in real.entry_defects[191] if d == "not_properly_cited"]
+    assert "L87 (unresolved, subject_mismatch)" in npc
 
 
 @pytest.mark.integration
 def test_audit_table_shape(real):
     table = real.table()
     assert list(table.columns[:5]) == ["line", "in_text", "entry", "status", "detail"]
-    assert len(table) == 40 and set(table["kind"]) == {"citation"}
-    assert table.loc[table["line"] == 81, "defects"].item() == "entry:shared_url"
+    assert len(table) == 40 + 10 and list(table["kind"]) == ["citation"] * 40 + ["entry"] * 10
+    assert table.loc[(table["line"] == 81) & (table["kind"] == "citation"), "defects"].item() == "shared_url"
     counts = real.counts().set_index("label")["n"]
-    assert counts["citations: all"] == 40 and counts["entries: shared_url"] == 3 and counts["citations: ok"] == 31
+    assert counts["citations: all"] == 40 and counts["entries: shared_url"] == 3 and counts["citations: ok"] == 23
+    assert counts["citation defects: subject_mismatch"] == 2 and counts["entries: not_properly_cited"] == 10
 
 
 # --- the register ---------------------------------------------------------------------------------
@@ -175,6 +192,21 @@ def test_report_shows_the_resolved_entry(lay, tmp_path):
     assert "list entry: SİPRİ, 2021 (L153)" in html and 'href="notebooks/06_citations.html"' in html
     assert "&lt;b&gt;g&lt;/b&gt;" in html
     assert "SİPRİ, 2021 (L153)" in (tmp_path / "ledger.csv").read_text(encoding="utf-8")
+    ledger = (tmp_path / "ledger.csv").read_text(encoding="utf-8").splitlines()
+    assert ledger[0].endswith(",audit") and ledger[1].endswith(",")  # SIPRI's citation is ok
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("citation", "line", "text"), [
+    ("SIPRI, 2021", 53, ""),
+    ("Kitachaev, 2025c", 97, "shared_url: Kitachaev, 2025c (L195) shares its URL with Kitachaev, 2025a (L179)"),
+    ("AA, октябрь 2025", 87, "unresolved: no fitting entry"),
+    ("President Az, 2022", 79, "unverifiable_precision: the text gives a day, the entry only a year and no dated URL"),
+    ("HRW, 2024; BBC, 2025", 39, ""),
+])
+def test_the_ledger_audit_column_states_each_defect(lay, citation, line, text):
+    got = citations.defects_text(citation, line, lay)
+    assert got.startswith(text) if text else got == ""
 
 
 # --- made-up texts, one defect type each ----------------------------------------------------------
@@ -224,7 +256,7 @@ def test_year_mismatch():
 def test_suffix_mismatch_and_orphan_suffix():
     aud, res = one("Текст (Green, 2018).", ["Green, Tom, 2018a. A title. https://example.org/g"])
     assert res[0].status == "suffix_mismatch"
-    assert [d for d, _ in aud.entry_defects[11]] == ["orphan_suffix"]
+    assert [d for d, _ in aud.entry_defects[11]] == ["not_properly_cited", "orphan_suffix"]
 
 
 def test_month_mismatch():
@@ -237,7 +269,7 @@ def test_ambiguous_and_duplicate_key():
                                            "Wire, 2023. Second story. https://example.org/j"])
     assert res[0].status == "ambiguous" and [e.line for e in res[0].entries] == [11, 13]
     assert {line: [d for d, _ in m] for line, m in aud.entry_defects.items()} == {
-        11: ["duplicate_key"], 13: ["duplicate_key"]}
+        11: ["not_properly_cited", "duplicate_key"], 13: ["not_properly_cited", "duplicate_key"]}
 
 
 def test_unresolved_and_uncited():
@@ -252,8 +284,9 @@ def test_shared_url():
     aud, res = one("Текст (Black, 2017a) и (Black, 2017b).", [
         "Black, Bo, 2017a. Same piece. https://example.org/same",
         "Black, Bo, 2017b. Same piece. https://example.org/same/"])
-    assert [r.status for r in res] == ["ok", "ok"]
+    assert [r.status for r in res] == ["shared_url", "shared_url"]  # never ok, on every citation
     assert [d for m in aud.entry_defects.values() for d, _ in m] == ["shared_url", "shared_url"]
+    assert "Black, 2017a (L11) shares its URL with Black, 2017b (L13)" in res[0].detail
 
 
 @pytest.mark.parametrize(("paragraph", "url", "conflict"), [
@@ -282,7 +315,7 @@ def test_event_date_comes_from_the_sentence_then_the_paragraph():
 
 def test_entry_url_conflict():
     aud, _ = one("Текст (Delta, 2010).", ["Delta, 2010. A title. https://example.org/2008/05/01/x"])
-    assert [d for d, _ in aud.entry_defects[11]] == ["entry_url_conflict"]
+    assert [d for d, _ in aud.entry_defects[11]] == ["not_properly_cited", "entry_url_conflict"]
 
 
 def test_unparsed_brackets_with_a_year_are_kept():
@@ -323,3 +356,85 @@ def test_an_english_text_is_audited_with_english_words():
     assert [(r.citation.names, r.status) for r in aud.resolutions] == [
         (("Smith", "Jones"), "ok"), (("Daily",), "ok")]
     assert aud.resolutions[1].citation.descriptor == "newspaper" and aud.trailer == (15,)
+
+
+# --- made-up texts: the sharper audit (precision, subject, shared URL, proper citation) ----------------
+
+@pytest.mark.parametrize(("paragraph", "entry", "gap"), [
+    ("Лидер выступил (Paper, июнь 2025).", "Paper, 2025. A story. https://example.org/story", "month"),
+    ("Лидер выступил 3 июня 2025 года (Paper, 2025).", "Paper, 2025. A story. https://example.org/story", "day"),
+    ("Лидер выступил (Paper, 3 июня 2025 года).", "Paper, iyun 2025. A story. https://example.org/s", "day"),
+    ("Лидер выступил (Paper, июнь 2025).", "Paper, 2025. A story. https://example.org/wp-content/uploads/2025/06/a.pdf",
+     "month"),
+    ("Лидер выступил (Paper, июнь 2025).", "Paper, 2025. A story. https://example.org/news-2025-06-03/", ""),
+    ("Лидер выступил (Paper, июнь 2025).", "Paper, iyun 2025. A story. https://example.org/story", ""),
+    ("В 2025 году лидер выступил (Paper, 2025).", "Paper, 2025. A story. https://example.org/story", ""),
+])
+def test_unverifiable_precision(paragraph, entry, gap):
+    _, (r,) = one(paragraph, [entry])
+    assert ("unverifiable_precision" in r.defects) == bool(gap)
+    if gap:
+        assert r.status == "unverifiable_precision" and f"the text gives a {gap}" in r.detail
+
+
+def test_precision_gap_names_both_precisions():
+    entry = citations.parse_entry("Paper, 2025. A story. https://example.org/story", 1, "ru")
+    assert citations.precision_gap((2025, 6, 3, None), entry) == (
+        "the text gives a day, the entry only a year and no dated URL")
+    assert citations.precision_gap((2011, None, None, 2020), entry) == ""
+
+
+CRASH = "В декабре 2024 года в Казахстане упал самолёт, погибли 38 человек, обломки нашли у Актау."
+RAIDS = "В июне 2025 года полиция провела обыски в офисах агентства (Wire, 2025)."
+CRASH_ENTRY = ("Wire, 2025. Officials report 38 killed as plane crashes in Kazakhstan. "
+               "https://example.org/world/kazakhstan-plane-crash-aktau-fog")
+
+
+def test_an_entry_about_something_else_leaves_the_citation_unresolved():
+    aud, res = one_of([CRASH, RAIDS], [CRASH_ENTRY])
+    (r,) = res
+    assert r.status == "unresolved" and r.defects[:2] == ("unresolved", "subject_mismatch")
+    assert "they fit the paragraph on line 7" in r.detail and "aktau" in r.detail
+    assert [d for d, _ in aud.entry_defects[13]] == ["not_properly_cited"]
+    assert aud.table()["status"].tolist() == ["unresolved", "not_properly_cited"]
+
+
+def test_an_entry_about_the_citing_sentence_is_ok():
+    _, (r,) = one_of([CRASH.replace(".", " (Wire, 2025).").replace("2024", "2025"), RAIDS.replace(" (Wire, 2025)", "")],
+                     [CRASH_ENTRY])
+    assert "subject_mismatch" not in r.defects and r.status == "unverifiable_precision", r.detail
+
+
+def test_no_shared_term_without_evidence_is_not_a_mismatch():
+    _, (r,) = one("В 2025 году министр выступил с речью (Wire, 2025).",
+                  ["Wire, 2025. Harvest figures published for northern provinces. https://example.org/harvest-north"])
+    assert r.status == "ok"
+
+
+def test_an_ambiguous_citation_names_the_candidate_that_fits_its_sentence():
+    _, res = one_of([CRASH.replace(".", " (Wire, 2024).")], [
+        "Wire, 2024. Plane crashes in Kazakhstan near Aktau. https://example.org/plane-crash-aktau-kazakhstan",
+        "Wire, 2024. Harvest figures published for northern provinces. https://example.org/harvest-north"])
+    assert res[0].status == "ambiguous"
+    assert "by title and URL only Wire, 2024 (L11) fits the citing sentence" in res[0].detail
+
+
+def test_an_entry_counts_as_cited_only_through_a_citation_without_a_mismatch():
+    aud, _ = one_of(["Текст (Brown, 2020).", "Ещё (Brown, 2021) и (Grey, 2019)."], [
+        "Brown, Ann, 2021. A title. https://example.org/f", "Grey, Al, 2018. Other. https://example.org/g"])
+    assert 13 not in aud.entry_defects  # Brown 2021 is cited properly once, on line 9
+    assert aud.entry_defects[15] == [("not_properly_cited",
+                                      "reached only by citations with a mismatch: L9 (year_mismatch)")]
+
+
+def test_title_slug_mismatch_is_carried_by_its_citations():
+    aud, (r,) = one("Текст (Wire, 2024).", [
+        "Wire, 2024. President says the aircraft was hit by a missile. "
+        "https://example.org/world/country-pays-tribute-pilots-passengers-who-perished-2024-12-29/"])
+    assert [d for d, _ in aud.entry_defects[11]] == ["title_slug_mismatch"]
+    assert r.status == "title_slug_mismatch"
+
+
+def one_of(paragraphs: list[str], entries: list[str]):
+    aud = citations.audit(made_up(paragraphs, entries))
+    return aud, aud.resolutions

@@ -59,6 +59,7 @@ class Citation:
     et_al: bool = False
     event: tuple[int, int | None, int | None, int | None] | None = None
     event_from: str = ""
+    sentence: str = ""
 
     @property
     def parsed(self) -> bool:
@@ -123,11 +124,39 @@ def _event_date(text: str, cit: Citation, mentions: list[article.DateMention], l
 
 
 def citations_in(text: str, line: int, lang: article.LangArg = None) -> list[Citation]:
-    """Every citation in one paragraph, in order, each with the date the text gives for its event.
+    """Every citation in one paragraph, in order, each with the date the text gives for its event and
+    its ``sentence`` (the sentence holding it, citations blanked, whitespace collapsed).
 
     A parenthetical holding a year that is not a citation comes back unparsed (``year is None``).
     """
     lg = languages.resolve(lang)
+    found, masked = _scan(text, line, lg)
+    mentions = article.dates(masked, lg)
+    spans = article.sentence_spans(text, lg)
+    out = []
+    for c in found:
+        if c.parsed:
+            event, origin = _event_date(text, c, mentions, lg)
+            k = next((k for k, (a, b) in enumerate(spans) if a <= c.start < b), None)
+            a, b = spans[k] if k is not None else (0, len(text))
+            if k and not re.search(r"\w", masked[a:b]):  # a citation cut off after a closing quote
+                a = spans[k - 1][0]
+            c = Citation(**{**c.__dict__, "event": event, "event_from": origin,
+                            "sentence": " ".join(masked[a:b].split())})
+        out.append(c)
+    return sorted(out, key=lambda c: c.start)
+
+
+def sentences_in(text: str, line: int, lang: article.LangArg = None) -> list[tuple[int, str]]:
+    """The sentences of one paragraph as ``(line, text)``, citations blanked as in :func:`citations_in`."""
+    lg = languages.resolve(lang)
+    masked = _scan(text, line, lg)[1]
+    return [(line, s) for a, b in article.sentence_spans(text, lg)
+            if re.search(r"\w", s := " ".join(masked[a:b].split()))]
+
+
+def _scan(text: str, line: int, lg: Language) -> tuple[list[Citation], str]:
+    """The citations of a paragraph (without event dates) and the paragraph with them blanked."""
     found: list[Citation] = []
     masked = text
     for m in _PAREN.finditer(text):
@@ -144,17 +173,16 @@ def citations_in(text: str, line: int, lang: article.LangArg = None) -> list[Cit
             found.extend(Citation(line, " ".join(p.split()), start=s) for p, s in unparsed)
         elif re.search(rf"(?<!\d){article.YEAR}(?!\d)", inner):
             found.append(Citation(line, " ".join(inner.split()), start=offset))
-    mentions = article.dates(masked, lg)
-    out = []
-    for c in found:
-        if c.parsed:
-            event, origin = _event_date(text, c, mentions, lg)
-            c = Citation(**{**c.__dict__, "event": event, "event_from": origin})
-        out.append(c)
-    return sorted(out, key=lambda c: c.start)
+    return found, masked
 
 
 def extract(all_lines, name: str = "article", lang: article.LangArg = None) -> list[Citation]:
     """Every in-text citation of the article's body, in reading order."""
     lg = languages.resolve(lang)
     return article.over_paragraphs(all_lines, partial(citations_in, lang=lg), name, lg)
+
+
+def sentences(all_lines, name: str = "article", lang: article.LangArg = None) -> list[tuple[int, str]]:
+    """Every sentence of the article's body as ``(line, text)``, citations blanked."""
+    lg = languages.resolve(lang)
+    return article.over_paragraphs(all_lines, partial(sentences_in, lang=lg), name, lg)

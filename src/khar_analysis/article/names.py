@@ -57,6 +57,11 @@ def readings(text: str) -> frozenset[str]:
     return frozenset({_fold(text, False), _fold(text, True)})
 
 
+def plain(text: str) -> str:
+    """A name's plain Latin reading: lower case, Cyrillic transliterated, diacritics dropped, words by spaces."""
+    return _fold(text, False)
+
+
 def compact(text: str) -> str:
     return _fold(text, False).replace(" ", "")
 

@@ -9,6 +9,10 @@ The date check (:func:`url_conflict`): a date in the cited URL contradicts the d
 for the event when the source is dated before the event, or when the URL carries a full date (a
 dated report) later than the event's period plus :data:`REPORT_GRACE_DAYS`. WordPress upload folders
 (``wp-content/uploads/2017/01``) date the upload, not the publication: only the first test applies.
+
+The precision check (:func:`precision_gap`, ``unverifiable_precision``): the text gives the event a
+month or a day, and neither the entry's list date nor its URL's date is that precise, so the list
+cannot confirm it. Every defect carries its own explanation (:meth:`Resolution.explained`).
 """
 
 from __future__ import annotations
@@ -21,10 +25,17 @@ from khar_analysis.article.intext import Citation
 from khar_analysis.article.names import STRONG, WEAK, match_name
 from khar_analysis.core.dates import UrlDate, calendar_when
 
-#: Citation statuses, most serious first (a row's ``status`` is its most serious defect).
-STATUSES = ("unparsed", "unresolved", "ambiguous", "url_date_conflict", "year_mismatch", "name_mismatch",
-            "suffix_mismatch", "month_mismatch", "ok")
-#: Defects of list entries (apart from the citations that point to them).
+#: Citation statuses and defects, most serious first (a row's ``status`` is its most serious defect).
+#: ``subject_mismatch`` (the entry is about something else, :mod:`khar_analysis.article.subjects`)
+#: always comes with ``unresolved``: the citation has no fitting entry. ``shared_url`` and
+#: ``title_slug_mismatch`` are defects of the entry, carried by every citation that resolves to it.
+STATUSES = ("unparsed", "unresolved", "subject_mismatch", "ambiguous", "url_date_conflict", "year_mismatch",
+            "name_mismatch", "suffix_mismatch", "month_mismatch", "shared_url", "title_slug_mismatch",
+            "unverifiable_precision", "ok")
+#: Defects after which a citation does not count as citing its entry (the entry is not properly cited).
+MISMATCHES = ("unresolved", "subject_mismatch", "ambiguous", "url_date_conflict", "year_mismatch",
+              "name_mismatch", "suffix_mismatch", "month_mismatch")
+_PRECISION = ("year", "month", "day")
 #: Days a dated news report may follow the end of the period the text gives for its event.
 REPORT_GRACE_DAYS = 7
 
@@ -40,6 +51,15 @@ class Resolution:
     defects: tuple[str, ...]
     detail: str
     how: str = ""
+    notes: tuple[tuple[str, str], ...] = ()
+
+    def explained(self) -> list[tuple[str, str]]:
+        """Each defect with its explanation (``""`` when there is none), in :data:`STATUSES` order."""
+        said = {}
+        for kind, text in self.notes:
+            if kind in self.defects:
+                said[kind] = "; ".join(filter(None, [said.get(kind, ""), text]))
+        return [(d, said.get(d, "")) for d in self.defects]
 
     @property
     def entry(self) -> Entry | None:
@@ -81,7 +101,8 @@ def _iso(event: tuple) -> str:
 def resolve_citation(cit: Citation, entries: tuple[Entry, ...] | list[Entry]) -> Resolution:
     """Resolve one citation against the source list (rules in the module docstring)."""
     if not cit.parsed:
-        return Resolution(cit, "unparsed", (), ("unparsed",), "a bracket holding a year that is not a citation")
+        why = "a bracket holding a year that is not a citation"
+        return finish(Resolution(cit, "ok", (), (), ""), (("unparsed", why),))
     matched = [(e, k) for e in entries if (k := _names_match(cit, e))]
     strong = [(e, k) for e, k in matched if k in STRONG]
     weak = [(e, k) for e, k in matched if k in WEAK]
@@ -95,34 +116,63 @@ def resolve_citation(cit: Citation, entries: tuple[Entry, ...] | list[Entry]) ->
     ]
     cands, defects = next(((c, d) for c, d in steps if c), ([], ()))
     if not cands:
-        return Resolution(cit, "unresolved", (), ("unresolved",), "no list entry has this name")
+        return finish(Resolution(cit, "ok", (), (), ""), (("unresolved", "no list entry has this name"),))
     found = tuple(e for e, _ in cands)
     if len(found) > 1:
         fits = [e.label for e in found if e.url_date and not url_conflict(cit.event, e.url_date)]
         detail = f"{len(found)} entries share this name and date"
         if cit.event and 0 < len(fits) < len(found):
             detail += f"; only {', '.join(fits)} has a URL date that fits the text's date {cit.event_iso()}"
-        return Resolution(cit, "ambiguous", found, ("ambiguous", *defects), detail, cands[0][1])
+        return finish(Resolution(cit, "ok", found, defects, "", cands[0][1]), (("ambiguous", detail),))
     entry, how = cands[0]
     notes = []
     if "year_mismatch" in defects:
-        notes.append(f"year: text {cit.year}, list {entry.year}")
+        notes.append(("year_mismatch", f"year: text {cit.year}, list {entry.year}"))
     if "suffix_mismatch" in defects:
-        notes.append(f"suffix: text '{cit.suffix or '-'}', list '{entry.suffix or '-'}'")
+        notes.append(("suffix_mismatch", f"suffix: text '{cit.suffix or '-'}', list '{entry.suffix or '-'}'"))
     if how == "publisher":
-        notes.append(f"cited by its publisher; the list names '{entry.author}'")
+        notes.append(("name_mismatch", f"cited by its publisher; the list names '{entry.author}'"))
     elif how == "spelling":
         pairs = [f"{c} / {e}" for c, e in zip(cit.names, entry.names, strict=False)
                  if match_name(c, e, entry) == "spelling"]
-        notes.append(f"name spelled differently: {'; '.join(pairs)}")
+        notes.append(("name_mismatch", f"name spelled differently: {'; '.join(pairs)}"))
     if cit.month and entry.month and cit.month != entry.month:
         defects = (*defects, "month_mismatch")
-        notes.append(f"month: text {cit.month}, list {entry.month}")
-    why = url_conflict(cit.event, entry.url_date)
-    if why:
-        defects = (*defects, "url_date_conflict")
-        notes.append(why)
+        notes.append(("month_mismatch", f"month: text {cit.month}, list {entry.month}"))
+    for kind, why in (("url_date_conflict", url_conflict(cit.event, entry.url_date)),
+                      ("unverifiable_precision", precision_gap(cit.event, entry))):
+        if why:
+            defects = (*defects, kind)
+            notes.append((kind, why))
     if cit.descriptor:
-        notes.append(f"cited with the descriptor '{cit.descriptor}'")
+        notes.append(("", f"cited with the descriptor '{cit.descriptor}'"))
+    return finish(Resolution(cit, "ok", (entry,), tuple(defects), "", how, tuple(notes)))
+
+
+def finish(r: Resolution, more: tuple[tuple[str, str], ...] = ()) -> Resolution:
+    """``r`` with the defects and notes ``more`` added, its defects ordered, status and detail recomputed."""
+    notes = (*r.notes, *more)
+    defects = tuple(dict.fromkeys([*r.defects, *(k for k, _ in more if k)]))
+    ordered = (*(s for s in STATUSES if s in defects), *(d for d in defects if d not in STATUSES))
     status = next((s for s in STATUSES if s in defects), "ok")
-    return Resolution(cit, status, (entry,), tuple(s for s in STATUSES if s in defects), "; ".join(notes), how)
+    return Resolution(r.citation, status, r.entries, ordered, "; ".join(t for _, t in notes if t), r.how, notes)
+
+
+def precision_gap(event: tuple | None, entry: Entry) -> str:
+    """Why the entry cannot support the precision the text gives the event, or ``""``.
+
+    The text gives a month or a day (the citation's own date, or the date the sentence or paragraph
+    states); the entry's list date and its URL's date are both coarser. A WordPress upload folder
+    dates a copy, not the work, so it supports nothing.
+    """
+    if not event or event[3]:
+        return ""
+    told = 2 if event[2] else 1 if event[1] else 0
+    ud = entry.url_date
+    by_url = 0 if ud is None or ud.kind == "upload" else 2 if ud.kind in ("report", "timestamp") else \
+        1 if ud.kind == "month" else 0
+    has = max(2 if entry.day else 1 if entry.month else 0, by_url)
+    if told <= has:
+        return ""
+    where = "a dated URL" if by_url else "no dated URL"
+    return f"the text gives a {_PRECISION[told]}, the entry only a {_PRECISION[has]} and {where}"

@@ -26,7 +26,7 @@ from khar_analysis.provenance import manifest
 
 LEDGER_COLUMNS = ["claim_id", "family", "verdict", "observed", "claimed", "caveat", "reason", "notebook",
                   "cell_id", "line", "citation", "entry", "gloss", "would_test", "parameters", "margin",
-                  "knife_edge", "evidence", "parts", "sensitivity"]
+                  "knife_edge", "evidence", "parts", "sensitivity", "audit"]
 #: The notebook that audits the article's citations (linked from each ledger row's list entry).
 AUDIT_NOTEBOOK = "06_citations"
 PACKAGES = ["pandas", "numpy", "matplotlib", "papermill", "nbconvert", "nbformat", "ipykernel", "jupyterlab",
@@ -115,6 +115,8 @@ def render(stage: Path, rows: list[dict], pending: list[str], plans, facts: dict
         row["quote"] = article.quote(c.line, c.anchor, lay) if c.line else ""
         # The source-list entry the claim's citation resolves to, by the citation audit's rules.
         row["entry"] = citations.describe(c.citation, c.line, lay) if c.citation else ""
+        # The citation's defects (``kind: why``; empty when ok), from the same audit.
+        row["audit"] = citations.defects_text(c.citation, c.line, lay) if c.citation else ""
         row["href"] = f"notebooks/{row['notebook']}.html" + (f"#cell-id={row['cell_id']}" if row["cell_id"] else "")
     counts = {v: sum(r["verdict"] == v for r in rows) for v in (*claims.VERDICTS, claims.PENDING)}
     extra = {}
