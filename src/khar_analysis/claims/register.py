@@ -147,27 +147,39 @@ def claimed_value(claim_id: str, lay: Layout | None = None) -> Any:
 
 @dataclass(frozen=True)
 class ClaimCard:
-    """A claim's register entry shown at the head of a notebook section (id, line, gloss, rule)."""
+    """A claim's register entry shown at the head of a notebook section (id, line, gloss, rule; a compound
+    claim's parts, each with its rule and primary specification)."""
 
     claim: Claim
     primary: str = ""
+    part_primaries: tuple[str, ...] = ()
 
     def _repr_markdown_(self) -> str:
         c = self.claim
         where = f"article line {c.line}" if c.line else "no single line (a robustness check)"
         cite = f"; cites ({c.citation})" if c.citation else ""
-        tol = c.rule.tolerance
-        rule = c.rule.kind + (f", tolerance {tol.as_dict()}" if tol else "")
-        return (f"**{c.id}** ({where}{cite}): {c.gloss}\n\n"
-                f"*Claimed:* {c.claimed.text}. *Rule:* {rule}."
+        text = (f"**{c.id}** ({where}{cite}): {c.gloss}\n\n"
+                f"*Claimed:* {c.claimed.text}. *Rule:* {_rule_text(c.rule)}."
                 + (f" *Primary specification:* {self.primary}." if self.primary else ""))
+        for part, primary in zip(c.parts, self.part_primaries or ("",) * len(c.parts), strict=True):
+            text += (f"\n- *Part {part.name}*{' (core)' if part.core else ''}: {part.text}. *Claimed:* "
+                     f"{part.claimed.text}. *Rule:* {_rule_text(part.rule)}."
+                     + (f" *Primary specification:* {primary}." if primary else ""))
+        return text
 
     def __repr__(self) -> str:
         return self._repr_markdown_()
+
+
+def _rule_text(rule: Any) -> str:
+    tol = rule.tolerance
+    return rule.kind + (f", tolerance {tol.as_dict()}" if tol else "")
 
 
 def describe(claim_id: str, lay: Layout | None = None) -> ClaimCard:
     """The register entry of ``claim_id`` for display (the quote itself appears only in the report)."""
     claim = _claim(claim_id, lay)
     values, _ = templates.run_parameters(claim.notebook, lay)
-    return ClaimCard(claim, templates.render(claim.rule.primary, values, f"{claim_id}: rule.primary"))
+    parts = tuple(templates.render(p.rule.primary, values, f"{claim_id}: parts.{p.name}.rule.primary")
+                  for p in claim.parts)
+    return ClaimCard(claim, templates.render(claim.rule.primary, values, f"{claim_id}: rule.primary"), parts)
