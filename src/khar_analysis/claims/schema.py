@@ -166,6 +166,7 @@ class Claim(_Record):
     sources: list[str] = []
     would_test: str = ""
     notes: str = ""
+    figure: str = ""  # the claim's key figure: a PNG name (no .png) its notebook saves with plots.show
 
     @model_validator(mode="after")
     def _typed_by_kind(self) -> Claim:
