@@ -36,10 +36,12 @@ def counts_by_family(rows: Sequence[Mapping]) -> dict[str, dict[str, int]]:
     return table
 
 
-def _defs() -> str:
+def _defs(verdicts: Sequence[str]) -> str:
+    """One fill pattern per verdict shown (an unknown verdict is plain white)."""
     pats = "".join(
         f'<pattern id="p-{v}" width="8" height="8" patternUnits="userSpaceOnUse">'
-        f'<rect width="8" height="8" fill="{fill}"/>{mark}</pattern>' for v, (fill, mark) in FILLS.items())
+        f'<rect width="8" height="8" fill="{FILLS.get(v, ("#fff", ""))[0]}"/>{FILLS.get(v, ("#fff", ""))[1]}'
+        f'</pattern>' for v in verdicts)
     return f"<defs>{pats}</defs>"
 
 
@@ -91,7 +93,7 @@ def summary_svg(rows: Sequence[Mapping]) -> str:
     return (f'<svg id="summary-figure" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
             f'role="img" aria-labelledby="summary-title summary-desc" font-family="sans-serif" font-size="13">'
             f'<title id="summary-title">Verdicts by claim family ({len(rows)} claims)</title>'
-            f'<desc id="summary-desc">{escape(desc)}</desc>{_defs()}'
+            f'<desc id="summary-desc">{escape(desc)}</desc>{_defs(present)}'
             f'<style>.n {{ font-weight: bold; }}</style>{"".join(body)}{legend}</svg>')
 
 
