@@ -24,7 +24,7 @@ FILLS = {
     "not_testable": ("#e0e0e0", '<circle cx="4" cy="4" r="1.2" fill="#555"/>'),
     "pending": ("#ffffff", ""),
 }
-LABEL_W, BAR_W, TOTAL_W, ROW_H, TOP = 95, 260, 35, 30, 8
+LABEL_W, BAR_W, TOTAL_W, ROW_H, TOP = 112, 260, 38, 32, 8
 
 
 def counts_by_family(rows: Sequence[Mapping]) -> dict[str, dict[str, int]]:
@@ -46,14 +46,14 @@ def _defs(verdicts: Sequence[str]) -> str:
 
 
 def _legend(y: int, verdicts: Sequence[str]) -> tuple[str, int]:
-    """Legend rows (swatch, icon, words) from ``y``; returns the SVG and the height used (two per row)."""
+    """Legend rows (swatch, icon, words) from ``y``, under the bars; returns the SVG and the height used."""
     parts = []
     for i, v in enumerate(verdicts):
-        x, yy = (i % 2) * 195, y + (i // 2) * 22
+        yy = y + i * 26
         w = verdict_words(v)
-        parts.append(f'<rect x="{x}" y="{yy}" width="16" height="16" fill="url(#p-{v})" stroke="#333"/>'
-                     f'<text x="{x + 22}" y="{yy + 13}">{escape(w.icon)} {escape(w.words)}</text>')
-    return "".join(parts), ((len(verdicts) + 1) // 2) * 22
+        parts.append(f'<rect x="{LABEL_W}" y="{yy}" width="18" height="18" fill="url(#p-{v})" stroke="#333"/>'
+                     f'<text x="{LABEL_W + 26}" y="{yy + 15}">{escape(w.icon)} {escape(w.words)}</text>')
+    return "".join(parts), len(verdicts) * 26
 
 
 def summary_svg(rows: Sequence[Mapping]) -> str:
@@ -65,11 +65,11 @@ def summary_svg(rows: Sequence[Mapping]) -> str:
     present = [v for v in ORDER if any(v in fam for fam in table.values())]
     present += sorted({v for fam in table.values() for v in fam} - set(ORDER))
     most = max((sum(f.values()) for f in table.values()), default=1)
-    scale = BAR_W / most
+    scale = max(BAR_W / most, 24.0)  # one claim's segment wide enough for its icon and count
     body = []
     for i, (family, fam) in enumerate(table.items()):
         y = TOP + i * ROW_H
-        body.append(f'<text x="{LABEL_W - 8}" y="{y + 17}" text-anchor="end">{escape(family)}</text>')
+        body.append(f'<text x="{LABEL_W - 8}" y="{y + 18}" text-anchor="end">{escape(family)}</text>')
         x = float(LABEL_W)
         for v in present:
             n = fam.get(v, 0)
@@ -77,24 +77,25 @@ def summary_svg(rows: Sequence[Mapping]) -> str:
                 continue
             w = n * scale
             words = verdict_words(v)
-            body.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="22" fill="url(#p-{v})" '
+            body.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="24" fill="url(#p-{v})" '
                         f'stroke="#333"><title>{escape(family)}: {n} {escape(words.words.lower())}</title></rect>')
             if w >= 12:  # the count and icon inside the segment, smaller in a narrow one
-                small = ' font-size="10"' if w < 24 else ""
-                body.append(f'<text x="{x + w / 2:.1f}" y="{y + 15}" text-anchor="middle" class="n"{small}>'
+                small = ' font-size="11"' if w < 30 else ' font-size="14"'
+                body.append(f'<text x="{x + w / 2:.1f}" y="{y + 17}" text-anchor="middle" class="n"{small}>'
                             f'{escape(words.icon)}{n}</text>')
             x += w
-        body.append(f'<text x="{x + 6:.1f}" y="{y + 17}">{sum(fam.values())}</text>')
+        body.append(f'<text x="{x + 6:.1f}" y="{y + 18}">{sum(fam.values())}</text>')
     legend, legend_h = _legend(TOP + len(table) * ROW_H + 12, present)
     height = TOP + len(table) * ROW_H + 12 + legend_h
-    width = LABEL_W + BAR_W + TOTAL_W
+    width = LABEL_W + max(BAR_W, round(most * scale)) + TOTAL_W
     desc = "; ".join(f"{family}: " + ", ".join(f"{n} {verdict_words(v).words.lower()}" for v, n in fam.items())
                      for family, fam in table.items())
     return (f'<svg id="summary-figure" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-            f'role="img" aria-labelledby="summary-title summary-desc" font-family="sans-serif" font-size="13">'
+            f'role="img" aria-labelledby="summary-title summary-desc" font-family="sans-serif" font-size="16">'
             f'<title id="summary-title">Verdicts by claim family ({len(rows)} claims)</title>'
             f'<desc id="summary-desc">{escape(desc)}</desc>{_defs(present)}'
-            f'<style>.n {{ font-weight: bold; }}</style>{"".join(body)}{legend}</svg>')
+            f'<style>.n {{ font-weight: bold; paint-order: stroke; stroke: #fff; stroke-width: 3px; }}</style>'
+            f'{"".join(body)}{legend}</svg>')
 
 
 @dataclass(frozen=True)
