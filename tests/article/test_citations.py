@@ -189,7 +189,7 @@ def test_report_shows_the_resolved_entry(lay, tmp_path):
 
     report.render(tmp_path, rows, ["ARMS-1"], [Plan()], facts, lay)
     html = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert "list entry: SİPRİ, 2021 (L153)" in html and 'href="notebooks/06_citations.html"' in html
+    assert "list entry SİPRİ, 2021 (source list, line 153)" in html and 'href="notebooks/06_citations.html"' in html
     assert "&lt;b&gt;g&lt;/b&gt;" in html
     assert "SİPRİ, 2021 (L153)" in (tmp_path / "ledger.csv").read_text(encoding="utf-8")
     ledger = (tmp_path / "ledger.csv").read_text(encoding="utf-8").splitlines()

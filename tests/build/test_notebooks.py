@@ -57,3 +57,33 @@ def test_nbval_compares_a_notebook_from_any_working_directory(lay, tmp_path):
                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-3000:]
     assert " passed" in run.stdout and "error" not in run.stdout.lower(), run.stdout[-3000:]
+
+
+def _judged_notebook() -> nbformat.NotebookNode:
+    """A tiny executed notebook: a figure with alt text and a verdict cell for ARMS-1."""
+    import json
+
+    from nbformat.v4 import new_output
+
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    figure = new_code_cell("plots.show(fig, 'arms1_ranking')", id="fig1", execution_count=1, outputs=[
+        new_output("display_data", data={"image/png": png, "text/plain": "<IPython.core.display.Image object>"},
+                   metadata={"image/png": {"alt": "Figure arms1_ranking: Suppliers, 2011-2020"}})])
+    payload = {"claim_id": "ARMS-1", "verdict": "reproduced"}
+    verdict = new_code_cell("claims.verdict('ARMS-1', ...)", id="v1", execution_count=2, outputs=[
+        new_output("display_data", data={"application/vnd.khar.verdict+json": json.dumps(payload),
+                                         "text/plain": "ARMS-1: reproduced"})])
+    nb = new_notebook(cells=[figure, verdict])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def test_a_rendered_notebook_keeps_alt_text_inputs_and_links_back_to_the_cards():
+    html = notebooks.to_html(_judged_notebook(), "01_demo")
+    assert 'alt="Figure arms1_ranking: Suppliers, 2011-2020"' in html
+    assert "No description has been provided" not in html
+    assert html.count("jp-InputArea jp-Cell-inputArea") == 2, "the code stays visible"
+    assert html.count('href="../index.html#claim-ARMS-1"') == 2  # under the title and under the verdict cell
+    assert "↩ back to the card of ARMS-1" in html
+    assert "IPython.core.display.Image object" not in html
+    assert notebooks.machine_paths(html) == []

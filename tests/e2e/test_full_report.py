@@ -5,9 +5,10 @@ Both checks live in this file so that the parallel test workers (``--dist loadfi
 
 The report as a reader sees it: headless Chromium opens reports/index.html of a complete build.
 
-Checks that every registered claim has its ledger row, every link resolves to an existing anchor or
-file (following links into the notebook pages to their cell anchors), and every figure in the
-notebook pages loads; saves screenshots under the checkout's ``reports/screenshots/``.
+Checks one card per registered claim, the verdict summary figure, that every link resolves to an existing
+anchor or file (following links into the notebook pages to their cell anchors, and their links back to the
+cards), that every figure loads and carries alt text, and that the index reads at 400 px without horizontal
+scrolling; saves screenshots under the checkout's ``reports/screenshots/``.
 
 Chromium and its driver come from Debian's packages (``chromium``, ``chromium-driver``), installed by
 ``make browser`` (which ``make test`` runs), never from inside pytest. Where no browser is found the test
@@ -62,14 +63,35 @@ def _links(driver) -> list[str]:
     return driver.execute_script(script)
 
 
+def _phone_width(driver, width: int) -> None:
+    """Emulate a phone's viewport (a headless window cannot be made narrower than 500 px)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": True})
+
+
+def _check_index(browser, report_lay) -> None:
+    """One card per registered claim (in the register's set, each with its anchor), the summary figure with
+    a label per family, and every figure on the page loaded with alt text."""
+    assert browser.title == "khar-analysis: claims report"
+    card_ids = browser.execute_script(
+        "return Array.from(document.querySelectorAll('article.card')).map(r => r.id)")
+    register = claims.load_register(report_lay)
+    assert sorted(card_ids) == sorted(f"claim-{cid}" for cid in register) and len(card_ids) == len(register)
+    labels = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#summary-figure text')).map(t => t.textContent)")
+    assert {c.family for c in register.values()} <= set(labels), labels
+    images = browser.execute_script(
+        "return Array.from(document.images).map(i => [i.getAttribute('src'), i.alt, i.complete && i.naturalWidth > 0])")
+    assert images, "no key figure on the index"
+    assert all(alt and ok for _, alt, ok in images), [i for i in images if not (i[1] and i[2])]
+
+
 def test_every_claim_link_and_figure_of_the_report_works(browser, full_report, lay):
     report_lay = full_report
     index = report_lay.reports / "index.html"
     browser.get(index.as_uri())
-    assert browser.title == "khar-analysis: claims ledger"
-    row_ids = set(browser.execute_script(
-        "return Array.from(document.querySelectorAll('tr[id^=\"claim-\"]')).map(r => r.id)"))
-    assert row_ids == {f"claim-{cid}" for cid in claims.load_register(report_lay)}
+    _check_index(browser, report_lay)
+    card_ids = set(browser.execute_script("return Array.from(document.querySelectorAll('[id]')).map(e => e.id)"))
 
     shots = lay.reports / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
@@ -101,7 +123,33 @@ def test_every_claim_link_and_figure_of_the_report_works(browser, full_report, l
             "return Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).length")
         total = browser.execute_script("return document.images.length")
         assert broken == 0, f"{page.name}: {broken} of {total} figures did not load"
+        alts = browser.execute_script("return Array.from(document.images).map(i => i.alt)")
+        assert all(a.startswith("Figure ") for a in alts), f"{page.name}: figures without their alt text: {alts}"
+        for href in _links(browser):  # a notebook page's links back to the index land on a card
+            parts = urlsplit(href)
+            if parts.path.endswith("index.html") and parts.fragment:
+                assert (page.parent / parts.path).resolve() == index.resolve(), href
+                assert unquote(parts.fragment) in card_ids, f"{page.name}: {href} names no card"
         browser.save_screenshot(str(shots / f"{page.stem}.png"))
+
+
+def test_the_index_reads_at_phone_width_without_horizontal_scrolling(browser, full_report, lay):
+    _phone_width(browser, 400)
+    try:
+        browser.get((full_report.reports / "index.html").as_uri())
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        assert width == 400
+        wide = browser.execute_script(
+            "return Array.from(document.querySelectorAll('body *'))"
+            ".filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)"
+            ".map(e => e.tagName + (e.id ? '#' + e.id : ''))")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width, wide[:10]
+        assert wide == []
+        shots = lay.reports / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(shots / "index_400px.png"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 # --- determinism: the complete build ran under another PYTHONHASHSEED than the committed notebooks ------

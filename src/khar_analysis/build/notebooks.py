@@ -129,14 +129,84 @@ def execute(path: Path, out_path: Path, root: Path, params: dict | None = None, 
 
 
 def to_html(nb: nbformat.NotebookNode, title: str) -> str:
-    """Render an executed notebook as standalone HTML (lab template; images embedded)."""
+    """Render an executed notebook as standalone HTML (lab template; images embedded; inputs shown), with
+    its figures' alt text and links back to the report's claim cards (:func:`decorate`)."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab")
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return body
+    return decorate(body, nb)
+
+
+#: Links from a notebook page (``reports/notebooks/``) back to the index's claim cards.
+INDEX_HREF = "../index.html"
+_BACK_CSS = (".khar-back { font-family: system-ui, sans-serif; margin: 0.4rem 0 0.8rem 1rem; } "
+             ".khar-serves { font-family: system-ui, sans-serif; padding: 0.6rem 1rem; "
+             "border-bottom: 1px solid #ccc; } "
+             ".khar-back a, .khar-serves a { color: #0645ad; text-decoration: underline; }")
+
+
+def _image_alts(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Alt text by the PNG's base64 text (as nbconvert embeds it), from each output's ``image/png`` metadata."""
+    alts = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            png, alt = out.get("data", {}).get("image/png"), (out.get("metadata") or {}).get("image/png", {}).get("alt")
+            if png and alt:
+                alts["".join(png).replace("\n", "")] = alt
+    return alts
+
+
+def decorate(html: str, nb: nbformat.NotebookNode) -> str:
+    """The rendered page with what nbconvert's lab template leaves out.
+
+    - each figure's alt text from its output metadata (``plots.show`` writes it; nbconvert 7 ignores it and
+      writes "No description has been provided for this image");
+    - a line under the title naming the claims the notebook judges, each a link to its card in the
+      report's index, and under each verdict cell a link back to that claim's card.
+    """
+    from bs4 import BeautifulSoup
+
+    from khar_analysis.claims import verdicts
+
+    soup = BeautifulSoup(html, features="html.parser")
+    alts = _image_alts(nb)
+    for img in soup.select('img[src^="data:image/png;base64,"]'):
+        alt = alts.get(img["src"].split(",", 1)[1].replace("\n", ""))
+        if alt:
+            img["alt"] = alt
+    served = verdicts.verdicts_from_notebook(nb)
+    for cell_id, payload in served:
+        cell = soup.find(id=f"cell-id={cell_id}")
+        if cell is not None:
+            back = soup.new_tag("p", attrs={"class": "khar-back"})
+            link = soup.new_tag("a", href=f"{INDEX_HREF}#claim-{payload['claim_id']}")
+            link.string = f"↩ back to the card of {payload['claim_id']} in the report"
+            back.append(link)
+            cell.insert_after(back)
+    main = soup.find("main") or soup.body
+    if main is not None and served:
+        top = soup.new_tag("nav", attrs={"class": "khar-serves", "aria-label": "claims"})
+        top.append("This notebook judges the claims ")
+        for i, (_, payload) in enumerate(served):
+            cid = payload["claim_id"]
+            link = soup.new_tag("a", href=f"{INDEX_HREF}#claim-{cid}")
+            link.string = cid
+            top.append(", " if i else "")
+            top.append(link)
+        index = soup.new_tag("a", href=INDEX_HREF)
+        index.string = "the report's index"
+        top.append(" (their cards in ")
+        top.append(index)
+        top.append(").")
+        main.insert(0, top)
+    if soup.head is not None:
+        style = soup.new_tag("style")
+        style.string = _BACK_CSS
+        soup.head.append(style)
+    return str(soup)
 
 
 _MACHINE_PATH = re.compile(r"(?<![\w.:/~-])/(?:home|root|work|tmp|Users|private|var/folders)/[\w.-]+")

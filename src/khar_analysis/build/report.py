@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import platform
 import subprocess
 import sys
@@ -19,7 +20,7 @@ import jinja2
 
 from khar_analysis.article import citations
 from khar_analysis.article import text as article
-from khar_analysis.build import overrides
+from khar_analysis.build import cards, overrides, summary
 from khar_analysis.claims import register as claims
 from khar_analysis.core.paths import Layout
 from khar_analysis.provenance import manifest
@@ -86,8 +87,6 @@ def _environment() -> jinja2.Environment:
 
 def _bench(lay: Layout) -> dict:
     """The last ``make bench`` figures (``reports/bench.json``), if any; an unreadable file is ignored."""
-    import json
-
     try:
         return json.loads((lay.reports / "bench.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -100,13 +99,52 @@ def _article_title(lay: Layout) -> str:
     return all_lines[article.structure(all_lines).title_lines[0] - 1].strip()
 
 
-def render(stage: Path, rows: list[dict], pending: list[str], plans, facts: dict, lay: Layout,
-           jsonld: str = "") -> None:
+def _checked(lay: Layout, records: dict, n_claims: int) -> dict:
+    """What was checked: the article (title from the pinned file; publisher and date from its manifest
+    record), the number of claims and of the other pinned sources."""
+    rec = records.get(lay.article_id)
+    return {"title": _article_title(lay), "publisher": getattr(rec, "publisher", ""),
+            "date": getattr(rec, "data_generated", "") or getattr(rec, "release", ""),
+            "claims": n_claims, "sources": sum(sid != lay.article_id for sid in records)}
+
+
+def _figures(stage: Path, notebook: str) -> tuple[dict[str, str], set[str]]:
+    """(alt text by figure name, names of the PNGs saved) of one notebook in the staged report."""
+    try:
+        nb = json.loads((stage / "notebooks" / f"{notebook}.ipynb").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        nb = {}
+    saved = {p.stem for p in (stage / "figures" / notebook).glob("*.png")}
+    return cards.figure_alts(nb), saved
+
+
+def claim_cards(stage: Path, rows: list[dict], lay: Layout, audit_href: str, certificates: bool | None) -> list[dict]:
+    """One card per ledger row, in the article's order, with its quote, key figure and links.
+
+    ``certificates``: link each card to ``claims/<ID>.html``; ``None`` links the certificates found in ``stage``."""
+    register = claims.load_register(lay)
+    by_id = {r["claim_id"]: r for r in rows}
+    order = cards.article_order((cid, register[cid].line) for cid in register if cid in by_id)
+    figs = {nb: _figures(stage, nb) for nb in sorted({r["notebook"] for r in rows})}
+    out = []
+    for cid in order:
+        c, row = register[cid], by_id[cid]
+        alts, saved = figs[c.notebook]
+        figure = f"figures/{c.notebook}/{c.figure}.png" if c.figure in saved else ""
+        cert = (stage / "claims" / f"{cid}.html").is_file() if certificates is None else certificates
+        out.append(cards.card(row, quote=row.get("quote", ""), figure=figure, figure_alt=alts.get(c.figure, ""),
+                              certificate=cert, audit_href=audit_href))
+    return out
+
+
+def render(stage: Path, rows: list[dict], pending: list[str], plans, facts: dict, lay: Layout, jsonld: str = "",
+           certificates: bool | None = None) -> None:
     """Write ``index.html`` and ``ledger.csv`` into ``stage``.
 
     When a plan's outputs were made with parameter overrides (``plan.ran_with``), the page opens with a
     banner naming every overridden parameter, and the ledger's ``parameters`` column lists them per claim.
     ``jsonld``: JSON-LD text (the claims' ClaimReview records) embedded in the page's head, none when empty.
+    The page links ``data.html`` (the data availability statement) when ``stage`` holds it.
     """
     register = claims.load_register(lay)
     records = manifest.load_manifest(lay)
@@ -117,7 +155,6 @@ def render(stage: Path, rows: list[dict], pending: list[str], plans, facts: dict
         row["entry"] = citations.describe(c.citation, c.line, lay) if c.citation else ""
         # The citation's defects (``kind: why``; empty when ok), from the same audit.
         row["audit"] = citations.defects_text(c.citation, c.line, lay) if c.citation else ""
-        row["href"] = f"notebooks/{row['notebook']}.html" + (f"#cell-id={row['cell_id']}" if row["cell_id"] else "")
     counts = {v: sum(r["verdict"] == v for r in rows) for v in (*claims.VERDICTS, claims.PENDING)}
     extra = {}
     for name in ("citation_audit.csv",):
@@ -125,13 +162,19 @@ def render(stage: Path, rows: list[dict], pending: list[str], plans, facts: dict
             extra[name] = name
     names = [p.name for p in plans]
     audit_href = (f"notebooks/{AUDIT_NOTEBOOK}.html" if AUDIT_NOTEBOOK in names
-                  else "citation_audit.csv" if "citation_audit.csv" in extra else "#ledger")
+                  else "citation_audit.csv" if "citation_audit.csv" in extra else "")
     overridden = {p.name: overrides.describe(p.ran_with) for p in plans if getattr(p, "ran_with", None)}
+    the_cards = claim_cards(stage, rows, lay, audit_href, certificates)
+    by_id = {r["claim_id"]: r for r in rows}
+    ordered = [by_id[c["id"]] for c in the_cards]
     html = _environment().get_template("report.html.j2").render(
-        rows=rows, counts=counts, pending=pending, sources=list(records.values()), facts=facts,
-        notebooks=names, extra=extra, verdicts=claims.VERDICTS, audit_href=audit_href,
-        article_title=_article_title(lay), bench=_bench(lay), overridden=overridden,
+        cards=the_cards, counts=counts, pending=pending, facts=facts, notebooks=names, extra=extra,
+        checked=_checked(lay, records, len(rows)), summary_svg=summary.summary_svg(ordered),
+        headlines=summary.headlines(ordered), families=sorted({c["family"] for c in the_cards}),
+        verdicts=[(v, cards.verdict_words(v)) for v in summary.ORDER if counts.get(v)],
+        bench=_bench(lay), overridden=overridden, data_page=(stage / "data.html").is_file(),
         jsonld=jsonld.replace("</", "<\\/"),
     )
     (stage / "index.html").write_text(html, encoding="utf-8")
     (stage / "ledger.csv").write_text(ledger_csv(rows), encoding="utf-8")
+

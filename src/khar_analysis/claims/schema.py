@@ -173,6 +173,7 @@ class Claim(_Record):
     sources: list[str] = []
     would_test: str = ""
     notes: str = ""
+    #: the claim's key figure: a PNG name (no .png) its notebook saves with plots.show
     figure: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]*$")] = ""
     parts: list[Part] = []
 
