@@ -18,6 +18,7 @@ No browser is downloaded by any Python package.
 
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -187,3 +188,25 @@ def test_a_build_under_another_hash_seed_gives_the_committed_outputs(full_report
     assert len(books) == 7
     for name in books:
         assert _text_outputs(full_report.reports / "notebooks" / name) == _text_outputs(lay.notebooks / name), name
+
+
+@pytest.mark.slow
+def test_every_tested_claim_has_its_evidence_file_and_a_margin(full_report):
+    """Issue 13's bar: a verdict other than not_testable shows the rows that decided it and how far it is from
+    flipping; each evidence file names its filter in words and code and the sha256 of every source file."""
+    reports = full_report.reports
+    ledger = list(csv.DictReader((reports / "ledger.csv").open(encoding="utf-8")))
+    tested = [r for r in ledger if r["verdict"] != "not_testable"]
+    assert tested
+    for row in tested:
+        assert row["margin"], f"{row['claim_id']} ({row['verdict']}) has no margin"
+        assert row["evidence"] == f"evidence/{row['claim_id']}.csv", row["claim_id"]
+        head = (reports / row["evidence"]).read_text(encoding="utf-8").splitlines()
+        assert head[0] == f"# claim: {row['claim_id']}"
+        assert head[1].startswith("# filter (words): ") and head[2].startswith("# filter (code): ")
+        assert head[3].startswith("# sources: ") and "sha256=" in head[3]
+        assert head[4].startswith("source_id,sha256"), row["claim_id"]
+        assert len(head) > 5, f"{row['claim_id']}: evidence file without rows"
+    for row in ledger:
+        if row["knife_edge"]:
+            assert row["verdict"] != "reproduced", f"{row['claim_id']} is plain reproduced on a knife-edge"
