@@ -142,3 +142,9 @@ def test_checks_on_weaker_evidence_can_lower_a_verdict_but_never_raise_it():
     assert kept.verdict == "not_reproduced"
     assert "would hold only with unconfirmed rows included, which cannot earn a verdict" in kept.reason
     assert claims.assess(claim, True, checks={"unconfirmed rows included": True}).verdict == "reproduced"
+
+
+def test_a_drop_that_would_rescue_a_failing_primary_is_named_as_such():
+    v = claims.assess(_claim("boolean"), False, {"wider": True}, sensitivity={"E9": True})
+    assert v.verdict == "reproduced_with_caveat"
+    assert "the primary reading would hold without E9" in v.caveat and "rests on single rows" not in v.caveat

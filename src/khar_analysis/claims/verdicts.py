@@ -246,11 +246,14 @@ def assess(
         if verdict == "reproduced":
             verdict, why = "reproduced_with_caveat", why + "; but the comparison sits on a knife-edge"
     flips = [d["dropped"] for d in drops if d["flips"]]
-    if flips and verdict in ("reproduced", "reproduced_with_caveat"):
+    primary_holds = claim.rule.kind != "untestable" and holds(claim, observed)
+    if flips and primary_holds:
         caveat = "; ".join(filter(None, [caveat, f"rests on single rows: dropping {', '.join(flips)} "
                                                  "flips it"]))
-        if verdict == "reproduced":
-            verdict, why = "reproduced_with_caveat", why + "; but dropping one row flips it"
+    elif flips and verdict != "not_testable":
+        caveat = "; ".join(filter(None, [caveat, f"the primary reading would hold without {', '.join(flips)}"]))
+    if flips and primary_holds and verdict == "reproduced":
+        verdict, why = "reproduced_with_caveat", why + "; but dropping one row flips it"
     return dataclasses.replace(
         judged, verdict=verdict, caveat=caveat, reason=why, knife_edge=edge, sensitivity=drops,
         margin=found.text() if found else "", margin_value=found.value if found else None,
