@@ -19,7 +19,7 @@ def tiny(catalogue_row):
     row = catalogue_row()
     return cat.tidy(pd.DataFrame([
         row("E2025-01-10-a", "2025-01-10"),
-        row("E2025-year", "2025", "year", cameo_root="16", goldstein="-4.0", notes="unconfirmed: none"),
+        row("E2025-year", "2025", "year", cameo_root="16", goldstein="-4.0", notes="unconfirmed: none", grade="unconfirmed"),
         row("E2025-03-01-b", "2025-03-01", actors="AZE;RUS", cameo_root="05", goldstein="3.5"),
         row("E2025-01-20-home", "2025-01-20", actors="AZE", dyad="other", cameo_root="01", goldstein="0.0"),
     ], columns=COLUMNS))
@@ -110,8 +110,9 @@ def test_spread_placement_keeps_each_event_weight_on_the_real_catalogue(catalogu
         assert series["weight"].sum() == pytest.approx(inside["goldstein"].sum())
     start = tension.tension_series(catalogue, "M", "unit", "2025-01", "2025-01", ["AZE-RUS"], placement="start")
     spread = tension.tension_series(catalogue, "M", "unit", "2025-01", "2025-01", ["AZE-RUS"])
-    assert start["weight"].iloc[0] == -2.0
-    assert spread["weight"].iloc[0] == pytest.approx(-1 - 31 / 365)
+    # January 2025: three day-dated conflict acts (6, 27 and 28 January) and the year-dated checks row
+    assert start["weight"].iloc[0] == -4.0
+    assert spread["weight"].iloc[0] == pytest.approx(-3 - 31 / 365)
 
 
 @pytest.mark.integration

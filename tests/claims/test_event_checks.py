@@ -141,9 +141,12 @@ def test_register_names_only_catalogue_events_and_every_evt_row_is_checkable(rea
 @pytest.mark.parametrize(("spec", "expected"), [
     ({"test": "any", "where": {"dyad": "AZE-RUS", "initiator": "AZE", "cameo": "10"}, "period": "2025-06"}, False),
     ({"test": "any", "where": {"dyad": "AZE-RUS", "initiator": "AZE", "cameo": "10"}, "period": "2024-12"}, True),
-    ({"test": "none", "where": {"dyad": "AZE-RUS", "sign": "negative"}, "period": ["2025-10-10", "2026"]}, None),
+    ({"test": "none", "where": {"dyad": "AZE-RUS", "sign": "negative"}, "period": ["2025-10-10", "2026-01"]}, None),
     ({"test": "none", "where": {"dyad": "AZE-RUS", "sign": "negative", "min_precision": "month"},
-      "period": ["2025-10-10", "2026"]}, True),
+      "period": ["2025-10-10", "2026-01"]}, True),
+    # the protest note of 6 February 2026 (after the article) breaks the calm when the scan runs to 2026's end
+    ({"test": "none", "where": {"dyad": "AZE-RUS", "sign": "negative", "min_precision": "month"},
+      "period": ["2025-10-10", "2026"]}, False),
     ({"test": "none", "where": {"dyad": "AZE-TUR", "sign": "negative"}, "period": ["2003", "2024"],
       "except": "2009"}, False),
     ({"test": "quiet_months", "dyad": "AZE-TUR", "period": ["2003", "2024"], "except": "2009",
