@@ -19,7 +19,8 @@ def tiny(catalogue_row):
     row = catalogue_row()
     return cat.tidy(pd.DataFrame([
         row("E2025-01-10-a", "2025-01-10"),
-        row("E2025-year", "2025", "year", cameo_root="16", goldstein="-4.0", notes="unconfirmed: none", grade="unconfirmed"),
+        row("E2025-year", "2025", "year", cameo_root="16", goldstein="-4.0",
+            notes="unconfirmed: none", grade="unconfirmed"),
         row("E2025-03-01-b", "2025-03-01", actors="AZE;RUS", cameo_root="05", goldstein="3.5"),
         row("E2025-01-20-home", "2025-01-20", actors="AZE", dyad="other", cameo_root="01", goldstein="0.0"),
     ], columns=COLUMNS))

@@ -88,11 +88,12 @@ class Coded(_Model):
 
 
 class Where(_Model):
-    """A row filter: dyad, initiator, CAMEO root, sign of the weight, coarsest date precision allowed."""
+    """A row filter: dyad, initiator, CAMEO root (one, or a list of roots any of which passes), sign of the
+    weight, coarsest date precision allowed."""
 
     dyad: str | None = None
     initiator: str | None = None
-    cameo: Root | None = None
+    cameo: Root | list[Root] | None = None
     sign: Literal["negative", "positive"] | None = None
     min_precision: Literal["day", "month", "year", "range"] | None = None
 
