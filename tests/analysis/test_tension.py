@@ -125,3 +125,12 @@ def test_waves_claim_and_its_sensitivity_on_the_register(catalogue):
     assert out["observed"] is True and list(out["variants"].values()) == [True]
     table = tension.sensitivity_table(catalogue, SPEC, {"unit": {"scheme": "unit"}}, **value)
     assert list(table.index) == ["primary", "unit"]
+
+
+def test_wave_margin_is_the_weakest_needed_peak_beyond_its_threshold():
+    rule = tension.WaveRule(-4.0, 3.5, 1)
+    waves = pd.DataFrame({"kind": ["escalation", "escalation", "softening"], "start": ["2025-01", "2025-05", "2025-10"],
+                          "end": ["2025-02", "2025-07", "2025-10"], "peak_weight": [-16.5, -4.0, 20.0]})
+    assert tension.wave_margin(waves, rule, 2) == 0.0  # the second wave's peak sits on the threshold
+    assert tension.wave_margin(waves, rule, 1) == 12.5
+    assert tension.wave_margin(waves.iloc[:2], rule, 1) is None
