@@ -69,3 +69,28 @@ def test_a_verdict_rendered_for_other_parameters_than_the_run_s_fails(lay):
                                          r"claims.use_parameters"):
         collect.collect_verdicts({"01_arms_imports": book}, register, {"01_arms_imports"},
                                  {"01_arms_imports": {"end_year": 2016}})
+
+
+def test_ledger_row_carries_margin_parts_and_evidence(tmp_path):
+    from khar_analysis.build import collect
+    from khar_analysis.claims import register as claims
+
+    c = claims.Claim(id="T-1", family="test", line=1, anchor=[], gloss="a test claim", claim_type="share",
+                     claimed={"value": 10, "unit": "unit", "text": "the claim"}, rule={"kind": "at_least"},
+                     notebook="00_test")
+    payload = {"claim_id": "T-1", "words": "w", "code": "x > 1", "sources": [{"id": "s", "sha256": "ab"}],
+               "columns": ["source_id", "sha256", "x"], "rows": [["s", "ab", 2]]}
+    v = {"verdict": "reproduced", "observed": "12", "cell_id": "c1", "margin": "+2.0 unit above the threshold of 10",
+         "knife_edge": "", "evidence": payload,
+         "parts": [{"name": "a", "core": True, "verdict": "reproduced"}, {"name": "b", "core": False,
+                                                                          "verdict": "not_testable"}],
+         "sensitivity": [{"dropped": "E1", "holds": False, "flips": True}, {"dropped": "E2", "flips": False}]}
+    row = collect._row(c, v)
+    assert row["margin"] == "+2.0 unit above the threshold of 10"
+    assert row["evidence"] == "evidence/T-1.csv"
+    assert row["parts"] == "a (core): reproduced; b: not_testable"
+    assert row["sensitivity"] == "2 rows dropped in turn; flipped by: E1"
+    assert collect.write_evidence(tmp_path, [row]) == 1
+    assert (tmp_path / "evidence" / "T-1.csv").read_text().splitlines()[-1] == "s,ab,2"
+    bare = collect._row(c, None)
+    assert (bare["verdict"], bare["evidence"], bare["margin"]) == ("pending", "", "")

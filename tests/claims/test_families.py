@@ -20,7 +20,9 @@ def test_rem1_rule_can_pass_and_fail(rem, lay):
     assert (low, high) == (43.0, 49.0)
     assert families.tolerance("REM-1", lay) == 3.0
     assert claims.assess(rem, 46.4).verdict == "reproduced"
-    assert claims.assess(rem, high).verdict == "reproduced"
+    at_edge = claims.assess(rem, high)  # exactly on the tolerance's boundary: a knife-edge, never plain reproduced
+    assert at_edge.verdict == "reproduced_with_caveat" and "tolerance" in at_edge.knife_edge
+    assert at_edge.margin_value == 0.0 and "knife-edge" in at_edge.caveat
     assert claims.assess(rem, high + 0.1).verdict == "not_reproduced"
     assert claims.assess(rem, 63.5).verdict == "not_reproduced"
     assert claims.assess(rem, None).verdict == "not_testable"

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import nbformat
 
 from khar_analysis.article import text as article
 from khar_analysis.build import overrides
 from khar_analysis.build.errors import BuildError
+from khar_analysis.claims import evidence
 from khar_analysis.claims import register as claims
+from khar_analysis.core.atomic import write_text
 from khar_analysis.core.paths import Layout
+
+#: The report folder of the evidence files (written by the build, never by a notebook).
+EVIDENCE = "evidence"
 
 
 def _same(a: dict, b: dict) -> bool:
@@ -42,8 +48,50 @@ def _found_verdicts(executed: dict[str, nbformat.NotebookNode], register: dict[s
     return found
 
 
+def _parts_text(parts: list[dict]) -> str:
+    """A compound claim's parts on one line: ``deliveries: reproduced; effect (core): not_testable``."""
+    return "; ".join(f"{p['name']}{' (core)' if p.get('core') else ''}: {p['verdict']}" for p in parts)
+
+
+def _sensitivity_text(drops: list[dict]) -> str:
+    """Drop-one-row on one line: how many rows were tried and which flip the verdict."""
+    if not drops:
+        return ""
+    flips = [d["dropped"] for d in drops if d.get("flips")]
+    return f"{len(drops)} rows dropped in turn; " + (f"flipped by: {', '.join(flips)}" if flips
+                                                      else "none flips the verdict")
+
+
+def evidence_name(claim_id: str) -> str:
+    """The report-relative path of a claim's evidence file."""
+    return f"{EVIDENCE}/{claim_id}.csv"
+
+
+def write_evidence(stage: Path, rows: list[dict]) -> int:
+    """Write ``evidence/<ID>.csv`` into ``stage`` for every row whose verdict carried evidence; the count."""
+    written = 0
+    for row in rows:
+        payload = row.get("_evidence")
+        if payload:
+            write_text(stage / evidence_name(row["claim_id"]), evidence.csv_text(payload))
+            written += 1
+    return written
+
+
 def _row(claim: claims.Claim, v: dict | None) -> dict:
     """One ledger row: the claim's register entry and its verdict (``pending`` without one)."""
+    v = v or {}
+    return {
+        **_register_part(claim, v),
+        "margin": v.get("margin", ""), "knife_edge": v.get("knife_edge", ""),
+        "evidence": evidence_name(claim.id) if v.get("evidence") else "",
+        "parts": _parts_text(v.get("parts", [])), "sensitivity": _sensitivity_text(v.get("sensitivity", [])),
+        "_evidence": v.get("evidence"),
+    }
+
+
+def _register_part(claim: claims.Claim, v: dict) -> dict:
+    """The ledger's first columns: register entry, verdict, observed, reason, cell and parameters."""
     return {
         "claim_id": claim.id, "family": claim.family,
         "verdict": v["verdict"] if v else claims.PENDING,

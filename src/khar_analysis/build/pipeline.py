@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 
 from khar_analysis.build import execute, notebooks, outputs, publish
-from khar_analysis.build.collect import check_anchors, collect_verdicts
+from khar_analysis.build.collect import check_anchors, collect_verdicts, write_evidence
 from khar_analysis.build.errors import BuildError, log
 from khar_analysis.build.execute import run_notebooks
 from khar_analysis.build.lock import build_lock
@@ -126,6 +126,7 @@ def _staged(lay: Layout, plans: list[Plan], jobs: int | None, fetched: dict, t0:
         register = claims.load_register(lay)
         rows, pending = collect_verdicts(_executed(plans, stage), register, {p.name for p in plans},
                                          {p.name: p.ran_with for p in plans})
+        write_evidence(stage, rows)
         facts = report.run_facts(lay, time.perf_counter() - t0, seconds, fetched)
         report.render(stage, rows, pending, plans, facts, lay)
         publish.write_state(stage, lay, plans, seconds, files, key)

@@ -25,7 +25,8 @@ from khar_analysis.core.paths import Layout
 from khar_analysis.provenance import manifest
 
 LEDGER_COLUMNS = ["claim_id", "family", "verdict", "observed", "claimed", "caveat", "reason", "notebook",
-                  "cell_id", "line", "citation", "entry", "gloss", "would_test", "parameters"]
+                  "cell_id", "line", "citation", "entry", "gloss", "would_test", "parameters", "margin",
+                  "knife_edge", "evidence", "parts", "sensitivity"]
 #: The notebook that audits the article's citations (linked from each ledger row's list entry).
 AUDIT_NOTEBOOK = "06_citations"
 PACKAGES = ["pandas", "numpy", "matplotlib", "papermill", "nbconvert", "nbformat", "ipykernel", "jupyterlab",

@@ -22,8 +22,11 @@ import yaml
 from pydantic import ValidationError
 
 from khar_analysis.claims import templates
+from khar_analysis.claims.compound import Observation, assess_compound, observation
 from khar_analysis.claims.conditions import validate_conditions
 from khar_analysis.claims.errors import RegisterError, describe_error
+from khar_analysis.claims.evidence import Evidence, evidence
+from khar_analysis.claims.margins import Margin, margin, ranking
 from khar_analysis.claims.schema import RULE_KINDS, TYPED_CLAIM, Claim
 from khar_analysis.claims.templates import use_parameters
 from khar_analysis.claims.verdicts import MIMETYPE, PENDING, VERDICTS, Verdict, assess, holds, verdicts_from_notebook
@@ -31,9 +34,9 @@ from khar_analysis.core.paths import Layout
 from khar_analysis.core.paths import layout as default_layout
 from khar_analysis.core.records import memo_by_files, read_yaml
 
-__all__ = ["MIMETYPE", "PENDING", "RULE_KINDS", "VERDICTS", "Claim", "ClaimCard", "RegisterError", "Verdict",
-           "assess", "claimed_value", "describe", "holds", "load_register", "use_parameters", "verdict",
-           "verdicts_from_notebook"]
+__all__ = ["MIMETYPE", "PENDING", "RULE_KINDS", "VERDICTS", "Claim", "ClaimCard", "Evidence", "Margin",
+           "Observation", "RegisterError", "Verdict", "assess", "claimed_value", "describe", "evidence", "holds",
+           "load_register", "margin", "observation", "ranking", "use_parameters", "verdict", "verdicts_from_notebook"]
 
 
 def load_register(lay: Layout | None = None) -> dict[str, Claim]:
@@ -100,19 +103,34 @@ def _claim(claim_id: str, lay: Layout | None) -> Claim:
     return register[claim_id]
 
 
-def verdict(claim_id: str, observed: Any, variants: dict[str, Any] | None = None,
-            observed_text: str | None = None, reason: str = "", lay: Layout | None = None) -> Verdict:
+def verdict(claim_id: str, observed: Any = None, variants: dict[str, Any] | None = None,
+            observed_text: str | None = None, reason: str = "", lay: Layout | None = None, *,
+            evidence: Evidence | None = None, margin: Margin | None = None,
+            parts: dict[str, Observation | None] | None = None,
+            sensitivity: dict[str, Any] | None = None, checks: dict[str, Any] | None = None) -> Verdict:
     """Look up ``claim_id`` in the register and :func:`assess` it (what a notebook's verdict cell calls).
 
-    Register templates are filled from the parameters the claim's notebook runs with, and the verdict
-    carries the overrides (:func:`use_parameters`)."""
+    ``evidence``: the rows that decided it (:func:`evidence`); ``margin``: a ``boolean`` rule's margin
+    (:func:`margin`; numeric rules and :func:`ranking` observations compute theirs); ``parts``: a compound
+    claim's observations by part name (:func:`observation`); ``sensitivity``: the observation without each
+    decisive row; ``checks``: variants on weaker evidence, which can lower a verdict but never raise it.
+    Register templates are filled from the parameters the claim's notebook runs with, and
+    the verdict carries the overrides (:func:`use_parameters`)."""
     register = load_register(lay)
     if claim_id not in register:
         raise RegisterError(f"verdict for unregistered claim {claim_id!r}; registered: {', '.join(register)}")
     claim = register[claim_id]
     values, overrides = templates.run_parameters(claim.notebook, lay)
-    judged = assess(claim, observed, variants, observed_text, reason, params=values)
-    return dataclasses.replace(judged, parameters=dict(overrides))
+    if (claim.rule.kind == "compound") != (parts is not None):
+        raise RegisterError(f"{claim_id}: rule {claim.rule.kind} " + ("needs parts=" if parts is None
+                                                                      else "takes no parts="))
+    if parts is not None:
+        judged = assess_compound(claim, parts, reason, params=values)
+    else:
+        judged = assess(claim, observed, variants, observed_text, reason, params=values, margin=margin,
+                        sensitivity=sensitivity, checks=checks)
+    return dataclasses.replace(judged, parameters=dict(overrides),
+                               evidence=evidence.to_json(claim_id) if evidence is not None else None)
 
 
 def claimed_value(claim_id: str, lay: Layout | None = None) -> Any:

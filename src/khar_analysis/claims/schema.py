@@ -16,7 +16,13 @@ rule compares:
                   dictionary                               family's own validation
 ``untestable``    optional, not compared (a premise the    ``would_test`` required
                   notebook reads); numbers must be finite
+``compound``      none: the claim is judged by its         ``parts`` required (two or more, one or
+                  ``parts``, each typed like a claim       more ``core``); a part is never compound
 ================  ======================================  ==========================================
+
+A rule may state ``precision`` (the data's precision in the claim's unit): a margin within it is a
+knife-edge (:mod:`khar_analysis.claims.margins`). A record may name its key ``figure`` (a PNG the
+build saves in ``reports/figures/``, without ``.png``).
 
 All models are strict and closed: a key the model does not name, a string where YAML 1.1 read a
 bool (``NO``, ``yes``, ``off``) or a date (``2024-01-05``), a bool where a number is expected, NaN or
@@ -38,7 +44,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstrai
 from pydantic.functional_validators import AfterValidator, PlainValidator
 from pydantic_core import PydanticCustomError
 
-RULE_KINDS = ("rank_order", "approx", "at_least", "at_most", "boolean", "untestable")
+RULE_KINDS = ("rank_order", "approx", "at_least", "at_most", "boolean", "untestable", "compound")
 CLAIM_TYPES = ("ranking", "share", "count", "date", "order", "interval", "existence", "membership", "trend",
                "qualitative", "robustness")
 NUMERIC_KINDS = ("approx", "at_least", "at_most")
@@ -137,6 +143,7 @@ class Rule(_Record):
 
     kind: Literal[RULE_KINDS]  # type: ignore[valid-type]
     tolerance: Tolerance | None = None
+    precision: NonNegative | None = None
     why: str = ""
     primary: str = ""
 
@@ -166,12 +173,41 @@ class Claim(_Record):
     sources: list[str] = []
     would_test: str = ""
     notes: str = ""
+    figure: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]*$")] = ""
+    parts: list[Part] = []
 
     @model_validator(mode="after")
     def _typed_by_kind(self) -> Claim:
         if type(self) is Claim:
             _TYPED_BY_KIND[self.rule.kind].validate_python(self.model_dump(exclude_unset=True))
         return self
+
+    def part_claim(self, name: str) -> Claim:
+        """The part ``name`` of a compound claim as a claim of its own (same id, notebook and citation), so
+        that it is judged by its own rule."""
+        part = next((p for p in self.parts if p.name == name), None)
+        if part is None:
+            raise KeyError(f"{self.id} has no part {name!r}; its parts: {[p.name for p in self.parts]}")
+        record = {**self.model_dump(exclude_unset=True, exclude={"parts", "figure"}),
+                  "claimed": part.claimed.as_dict(), "rule": part.rule.as_dict(), "gloss": part.text,
+                  "would_test": part.would_test, "claim_type": part.claim_type or self.claim_type}
+        return TYPED_CLAIM.validate_python(record)
+
+
+class Part(_Record):
+    """One part of a compound claim: what it asserts (``text``), whether it is the claim's ``core``, its
+    own claimed value and rule (typed as a claim's, never ``compound``) and, if untestable, ``would_test``."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+    text: Annotated[str, StringConstraints(min_length=10)]
+    core: bool
+    claimed: Claimed
+    rule: Rule
+    claim_type: Literal[CLAIM_TYPES] | None = None  # type: ignore[valid-type]
+    would_test: str = ""
+
+
+Claim.model_rebuild()
 
 
 # --- per kind -------------------------------------------------------------------------------------
@@ -216,6 +252,10 @@ class UntestableRule(_ExactRule):
     kind: Literal["untestable"]
 
 
+class CompoundRule(_ExactRule):
+    kind: Literal["compound"]
+
+
 class RankOrderClaim(Claim):
     claimed: RankOrderClaimed
     rule: RankOrderRule
@@ -237,8 +277,32 @@ class UntestableClaim(Claim):
     would_test: Annotated[str, StringConstraints(min_length=1)]
 
 
+class CompoundClaimed(Claimed):
+    value: None = None
+
+
+class CompoundClaim(Claim):
+    claimed: CompoundClaimed
+    rule: CompoundRule
+    parts: Annotated[list[Part], Field(min_length=2)]
+
+    @model_validator(mode="after")
+    def _parts(self) -> CompoundClaim:
+        names = [p.name for p in self.parts]
+        if len(set(names)) != len(names):
+            raise PydanticCustomError("parts", "parts with distinct names")
+        if not any(p.core for p in self.parts):
+            raise PydanticCustomError("parts", "at least one part with core: true")
+        for part in self.parts:
+            if part.rule.kind == "compound":
+                raise PydanticCustomError("parts", "parts that are not compound themselves")
+            self.part_claim(part.name)  # typed as a claim of its own kind (raises on a mismatch)
+        return self
+
+
 _BY_KIND: dict[str, type[Claim]] = {"rank_order": RankOrderClaim, "approx": NumberClaim, "at_least": NumberClaim,
-                                    "at_most": NumberClaim, "boolean": BooleanClaim, "untestable": UntestableClaim}
+                                    "at_most": NumberClaim, "boolean": BooleanClaim, "untestable": UntestableClaim,
+                                    "compound": CompoundClaim}
 _TYPED_BY_KIND = {kind: TypeAdapter(cls) for kind, cls in _BY_KIND.items()}
 
 
