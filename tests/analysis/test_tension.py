@@ -77,6 +77,8 @@ def test_waves_claim_tables_and_panels(tiny):
         "unit: 1 escalation wave(s) (2025-01); softening 2025-03 -> escalation then softening: yes"]
     table = tension.sensitivity_table(tiny, spec, {"unit": {"scheme": "unit"}}, **value)
     assert list(table.index) == ["primary", "unit"]
+    weaker = tension.check_tension(tiny, spec, {"with unconfirmed": {"include_unconfirmed": True}}, **value)
+    assert weaker["variants"] == {} and [k.split(":")[0] for k in weaker["checks"]] == ["with unconfirmed"]
     assert list(tension.turns_table(tiny, value["window"], spec, DYADS)["turn"]) == [
         "escalation onset", "escalation peak", "de-escalation onset"]
     panels = tension.series_panels(tiny, value["window"], spec, DYADS)

@@ -108,6 +108,22 @@ def test_check_combines_conditions_refs_and_variants(tiny):
         ec.bind({"event": "$nothing"}, {"raid": "x"})
 
 
+def test_a_check_variant_can_lower_a_verdict_but_never_earn_one(tiny):
+    note_after = {"test": "after", "event": "E2025-07-01-note", "other": "E2025-06-27-raid"}
+    later = {"label": "later events", "check": True,
+             "replace": {"c": {"test": "after", "event": "E2025-02-03-house", "other": "E2025-06-27-raid"}}}
+    holds = ec.check(tiny, claim({"conditions": {"c": note_after}, "variants": [later]}))
+    assert holds["variants"] == {} and list(holds["checks"].values()) == [False]
+    verdict = claims.assess(claim({"conditions": {"c": note_after}}), **holds)
+    assert verdict.verdict == "reproduced_with_caveat" and "later events" in verdict.caveat
+    fails = ec.check(tiny, claim({"conditions": {"c": later["replace"]["c"]},
+                                  "variants": [dict(later, replace={"c": note_after})]}))
+    assert fails["observed"] is False and list(fails["checks"].values()) == [True]
+    assert claims.assess(claim({"conditions": {"c": note_after}}), **fails).verdict == "not_reproduced"
+    assert list(ec.outcomes(tiny, claim({"conditions": {"c": note_after}, "variants": [later]}))["reading"]) == [
+        "primary", "later events" + ec.CHECK_MARK]
+
+
 def test_referenced_events_walks_plain_data():
     value = {"refs": {"a": "E2025-06-27-raid"}, "conditions": {"x": {"period": ["E2003-x", "2003"]}}}
     assert ec.referenced_events(value) == {"E2025-06-27-raid", "E2003-x"}

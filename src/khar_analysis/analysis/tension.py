@@ -238,15 +238,21 @@ def tension_reading(catalogue: pd.DataFrame, dyad: str, window: Sequence[str], s
 def check_tension(catalogue: pd.DataFrame, spec: TensionSpec, sensitivity: dict[str, dict[str, Any]], *,
                   dyad: str, window: Sequence[str], min_escalation_waves: int) -> dict[str, Any]:
     """Verdict keyword arguments for a waves claim (``dyad``, ``window``, ``min_escalation_waves`` from
-    its register row); ``spec`` the primary method, ``sensitivity`` label -> changed spec fields."""
+    its register row); ``spec`` the primary method, ``sensitivity`` label -> changed spec fields.
+
+    A change that lets ``unconfirmed`` rows count (when the primary spec does not) is a *check*, not a
+    variant: such rows may qualify a verdict but never earn one (METHOD.md, "Grades")."""
     n = int(min_escalation_waves)
     holds, text, _ = tension_reading(catalogue, dyad, window, spec, n)
-    variants = {}
+    variants: dict[str, bool] = {}
+    checks: dict[str, bool] = {}
     for label, changes in sensitivity.items():
-        v_holds, v_text, _ = tension_reading(catalogue, dyad, window, spec.with_(**changes), n)
-        variants[f"{label}: {v_text}"] = v_holds
+        v_spec = spec.with_(**changes)
+        v_holds, v_text, _ = tension_reading(catalogue, dyad, window, v_spec, n)
+        weaker = v_spec.include_unconfirmed and not spec.include_unconfirmed
+        (checks if weaker else variants)[f"{label}: {v_text}"] = v_holds
     head = f"{dyad} {window[0]}..{window[1]}, {spec.frequency} sums, {spec.scheme} weights ({spec.rule()}): "
-    return {"observed": holds, "variants": variants, "observed_text": head + text}
+    return {"observed": holds, "variants": variants, "checks": checks, "observed_text": head + text}
 
 
 def sensitivity_table(catalogue: pd.DataFrame, spec: TensionSpec, sensitivity: dict[str, dict[str, Any]], *,

@@ -140,10 +140,15 @@ class Phrase(_Model):
 
 
 class Variant(_Model):
+    """Another reading of a condition claim. ``check: true`` marks a reading on weaker evidence or on
+    events the article could not know (after its publication): it is passed to the verdict as a check,
+    which can keep a holding claim from plain ``reproduced`` but never earns a verdict."""
+
     label: str
     replace: dict[str, Condition] = {}
     drop: list[str] = []
     refs: dict[str, str] = {}
+    check: bool = False
 
 
 class ConditionsValue(_Model):

@@ -6,8 +6,9 @@ arguments of :func:`khar_analysis.claims.register.verdict`; :func:`outcomes` the
 
 The primary reading and the register's variants use the ``confirmed`` and ``single`` rows only
 (:func:`khar_analysis.analysis.events.primary_rows`); a condition that names an ``unconfirmed`` row is
-indeterminate there. The same conditions on every row form the labelled variant :data:`WITH_UNCONFIRMED`,
-shown whenever it changes a condition's result.
+indeterminate there. The same conditions on every row form the labelled reading :data:`WITH_UNCONFIRMED`,
+shown whenever it changes a condition's result and passed to the verdict as a *check*: it can keep a
+holding claim from plain ``reproduced`` but never earns one (nor do register variants marked ``check``).
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ from khar_analysis.sources.catalogue import COARSENESS, ID_PATTERN, CatalogueErr
 
 #: Label of the variant that counts the ``unconfirmed`` rows too.
 WITH_UNCONFIRMED = "unconfirmed rows included"
+#: Appended to the label of a reading that is a check (it can lower a verdict, never earn one).
+CHECK_MARK = " (check only)"
 
 
 @dataclass(frozen=True)
@@ -222,15 +225,16 @@ def _with_unconfirmed(catalogue: pd.DataFrame, value: ConditionsValue, primary: 
 def outcomes(catalogue: pd.DataFrame, claim: register.Claim | str, lines: Sequence[str] | None = None
              ) -> pd.DataFrame:
     """Every condition of a claim under the primary reading, each variant and (when it differs) the
-    reading with the unconfirmed rows, as a table."""
+    reading with the unconfirmed rows, as a table; checks are labelled :data:`CHECK_MARK`."""
     value = _value(_claim(claim))
     readings = readings_of(value)
     primary = evaluate_all(catalogue, primary_conditions(value), readings, lines)
-    specs = [("primary", primary)] + [(v.label, evaluate_all(catalogue, variant_conditions(value, v), readings, lines))
+    specs = [("primary", primary)] + [(v.label + (CHECK_MARK if v.check else ""),
+                                       evaluate_all(catalogue, variant_conditions(value, v), readings, lines))
                                       for v in value.variants]
     full = _with_unconfirmed(catalogue, value, primary, lines)
     if full is not None:
-        specs.append((WITH_UNCONFIRMED, full))
+        specs.append((WITH_UNCONFIRMED + CHECK_MARK, full))
     rows = [{"reading": label, "condition": o.name, "test": o.test, "holds": mark(o.result), "detail": o.detail}
             for label, results in specs for o in results]
     return pd.DataFrame(rows)
@@ -242,30 +246,35 @@ def check(catalogue: pd.DataFrame, claim: register.Claim | str, lines: Sequence[
 
     ``observed`` is the Kleene conjunction of the primary conditions; each variant is evaluated the
     same way; ``observed_text`` lists every primary condition; ``reason`` names those that fail or
-    cannot be decided.
+    cannot be decided. ``checks`` holds the readings that cannot earn a verdict (issue 13): the
+    variants marked ``check`` in the register (e.g. events after the article's publication) and, when
+    it changes a condition, the reading with the ``unconfirmed`` rows (:data:`WITH_UNCONFIRMED`).
     """
     value = _value(_claim(claim))
     readings = readings_of(value)
     primary = evaluate_all(catalogue, primary_conditions(value), readings, lines)
     observed = and3(o.result for o in primary)
-    variants = {}
+    variants: dict[str, bool | None] = {}
+    checks: dict[str, bool | None] = {}
     for v in value.variants:
         results = evaluate_all(catalogue, variant_conditions(value, v), readings, lines)
         changed = [f"{o.name}: {o.detail}" for o in results if o.name in v.replace]
         changed += [f"{k} = {r}" for k, r in v.refs.items()]
         shown = "; ".join(changed)
-        variants[v.label + (f" [{shown}]" if shown else "")] = and3(o.result for o in results)
+        (checks if v.check else variants)[v.label + (f" [{shown}]" if shown else "")] = and3(
+            o.result for o in results)
     full = _with_unconfirmed(catalogue, value, primary, lines)
     if full is not None:
         shown = "; ".join(f"{b.name}: {b.detail}" for a, b in zip(primary, full, strict=True)
                           if a.result is not b.result)
-        variants[f"{WITH_UNCONFIRMED} [{shown}]"] = and3(o.result for o in full)
+        checks[f"{WITH_UNCONFIRMED} [{shown}]"] = and3(o.result for o in full)
     held = sum(o.result is True for o in primary)
     text = f"{held}/{len(primary)} conditions hold: " + "; ".join(
         f"{o.name}: {o.detail} -> {mark(o.result)}" for o in primary)
     open_ = [f"{o.name} {'fails' if o.result is False else 'is indeterminate'}" for o in primary
              if o.result is not True]
-    return {"observed": observed, "variants": variants, "observed_text": text, "reason": "; ".join(open_)}
+    return {"observed": observed, "variants": variants, "checks": checks, "observed_text": text,
+            "reason": "; ".join(open_)}
 
 
 def readings_table(claims: dict[str, register.Claim]) -> pd.DataFrame:

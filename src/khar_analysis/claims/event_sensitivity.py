@@ -28,8 +28,8 @@ import pandas as pd
 
 from khar_analysis.analysis import tension
 from khar_analysis.analysis.events import period, primary_rows, when_of
-from khar_analysis.claims import register
-from khar_analysis.claims.conditions import Condition, WavesValue, parse_value
+from khar_analysis.claims import evidence, margins, register
+from khar_analysis.claims.conditions import Condition, WavesValue, parse_condition, parse_value
 from khar_analysis.claims.event_checks import (
     _claim,
     _scan,
@@ -39,6 +39,7 @@ from khar_analysis.claims.event_checks import (
     readings_of,
     referenced_events,
     url_on_line,
+    variant_conditions,
 )
 from khar_analysis.core.dates import DAYS_PER_MONTH, When, and3, mark, url_date
 from khar_analysis.sources.catalogue import CatalogueError
@@ -113,16 +114,15 @@ def _conditions(catalogue: pd.DataFrame, claim: register.Claim | str, lines: Seq
     return value, conds, outcomes
 
 
-def claim_margin(catalogue: pd.DataFrame, claim: register.Claim | str,
-                 lines: Sequence[str] | None = None) -> dict[str, Any] | None:
-    """The claim's margin: ``{"value", "unit", "against"}`` of its binding condition (see the module
-    docstring), or None when the primary reading is indeterminate or no condition has a margin."""
-    value, conds, outcomes = _conditions(catalogue, claim, lines)
+def _binding(catalogue: pd.DataFrame, conds: dict[str, Condition], readings: dict[str, Any],
+             lines: Sequence[str] | None) -> tuple[bool | None, list[tuple[int, float, str, str]]]:
+    """A reading's result and the margins of the conditions that decide it, binding one first:
+    ``(unit rank, amount, unit, condition name)``."""
+    outcomes = evaluate_all(catalogue, conds, readings, lines)
     observed = and3(o.result for o in outcomes)
     if observed is None:
-        return None
+        return None, []
     rows = primary_rows(catalogue)
-    readings = readings_of(value)
     found = []
     for o in outcomes:
         if observed is False and o.result is not False:
@@ -130,10 +130,33 @@ def claim_margin(catalogue: pd.DataFrame, claim: register.Claim | str,
         m = condition_margin(rows, conds[o.name], readings, lines, o.result)
         if m is not None:
             found.append((UNIT_ORDER.index(m[1]), m[0], m[1], o.name))
-    if not found:
+    return observed, sorted(found)
+
+
+def claim_margin(catalogue: pd.DataFrame, claim: register.Claim | str,
+                 lines: Sequence[str] | None = None) -> dict[str, Any] | None:
+    """The claim's margin: ``{"value", "unit", "against"}`` of its binding condition (see the module
+    docstring), or None when no condition has a margin. When the primary reading is indeterminate, the
+    first register variant (not a check) that holds gives it, and ``against`` says so. When the binding
+    unit is not rows, ``against`` also names the tightest scan (a reader sees a one-row support scan
+    beside a margin in days)."""
+    value = _value(_claim(claim))
+    readings = readings_of(value)
+    observed, found = _binding(catalogue, primary_conditions(value), readings, lines)
+    under = ""
+    if observed is None:
+        for v in value.variants:
+            held, in_variant = _binding(catalogue, variant_conditions(value, v), readings, lines)
+            if held and not v.check and in_variant:
+                observed, found, under = held, in_variant, "; under a variant"
+                break
+    if observed is None or not found:
         return None
-    _, amount, unit, name = min(found)
-    return {"value": amount, "unit": unit, "against": f"{name} ({'holds' if observed else 'fails'})"}
+    _, amount, unit, name = found[0]
+    scans = [f for f in found[1:] if f[2] == "rows"]
+    also = f"; {scans[0][3]} by {scans[0][1]:+g} row(s)" if unit != "rows" and scans else ""
+    return {"value": amount, "unit": unit,
+            "against": f"{name} ({'holds' if observed else 'fails'}){under}{also}"}
 
 
 def decisive_rows(catalogue: pd.DataFrame, claim: register.Claim | str,
@@ -181,16 +204,17 @@ def drop_one_table(catalogue: pd.DataFrame, lines: Sequence[str] | None = None,
                    spec: tension.TensionSpec | None = None, claim_ids: Sequence[str] | None = None) -> pd.DataFrame:
     """One line per (claim, decisive row): the primary result with every graded row and without that row.
     ``claim_ids``: default every events claim of the register, in register order.
-    ``flips`` when the result turns from holds to fails or back; a row the claim names leaves it
-    ``indeterminate`` (untestable without its subject), which is not counted as a flip."""
+    ``flips`` when the result changes to holds or fails (as the verdict's ``sensitivity`` counts it); a
+    row the claim names leaves it ``indeterminate`` (untestable without its subject), which is not a flip."""
     if claim_ids is None:
         claim_ids = [cid for cid, c in register.load_register().items() if c.family == "events"]
     out = []
     for cid in claim_ids:
         base, results = drop_one(catalogue, cid, lines, spec)
+        name = cid if isinstance(cid, str) else cid.id
         for row, held in results.items():
-            out.append({"claim": cid, "dropped": row, "with_all_rows": mark(base), "without_it": mark(held),
-                        "flips": held is not None and base is not None and held is not base})
+            out.append({"claim": name, "dropped": row, "with_all_rows": mark(base), "without_it": mark(held),
+                        "flips": held is not None and held is not base})
     return pd.DataFrame(out, columns=["claim", "dropped", "with_all_rows", "without_it", "flips"])
 
 
@@ -203,3 +227,91 @@ def evidence_rows(catalogue: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:
     """The catalogue rows ``ids`` (in catalogue order) with the columns a reader needs to check them."""
     sel = catalogue[catalogue["event_id"].isin(list(ids))]
     return sel[EVIDENCE_COLUMNS].reset_index(drop=True)
+
+
+def _add(roles: dict[str, list[str]], ids: Any, role: str) -> None:
+    for e in ids:
+        if role not in roles.setdefault(e, []):
+            roles[e].append(role)
+
+
+def _roles(catalogue: pd.DataFrame, conds: dict[str, Condition], tag: str, roles: dict[str, list[str]]) -> None:
+    """Why each row bears on one reading's conditions: named, found by a scan, or inside a scan's (or a
+    monthly sum's) period without being counted."""
+    graded = primary_rows(catalogue)
+    for name, cond in conds.items():
+        _add(roles, sorted(referenced_events(cond.model_dump(by_alias=True, exclude_none=True))),
+             f"named by {name}{tag}")
+        if cond.test not in ("any", "none", "quiet_months"):
+            continue
+        dyad = cond.dyad if cond.test == "quiet_months" else cond.where.dyad
+        window = parse_condition({"test": "any", "where": {"dyad": dyad} if dyad else {}, "period": cond.period,
+                                  **({"except": cond.except_} if cond.except_ is not None else {})})
+        if cond.test != "quiet_months":
+            certain, possible = _scan(graded, cond)
+            _add(roles, certain, f"found by {name}{tag}")
+            _add(roles, possible, f"may fall in the period of {name}{tag}")
+        inside, maybe = _scan(catalogue, window)
+        role = f"summed by {name}{tag}" if cond.test == "quiet_months" else \
+            f"inside the period of {name}{tag}, not counted"
+        _add(roles, [e for e in inside + maybe if not roles.get(e)], role)
+
+
+def evidence_table(catalogue: pd.DataFrame, claim: register.Claim | str) -> pd.DataFrame:
+    """The catalogue rows behind a condition claim's verdict, with a ``role`` column: rows its primary
+    conditions name or their scans find, rows inside a scan's period that the scan does not count (an
+    absence is shown by what was there), and the rows the register's variants and checks name or find.
+    Every grade is listed; the ``grade`` column shows which rows the primary reading may use."""
+    value = _value(_claim(claim))
+    roles: dict[str, list[str]] = {}
+    _roles(catalogue, primary_conditions(value), "", roles)
+    for v in value.variants:
+        changed = {n: c for n, c in variant_conditions(value, v).items() if n in v.replace or v.refs}
+        _roles(catalogue, changed, " (a check)" if v.check else " (a variant)", roles)
+    table = evidence_rows(catalogue, list(roles))
+    table.insert(1, "role", table["event_id"].map(lambda e: "; ".join(roles[e])))
+    return table
+
+
+def grounds(catalogue: pd.DataFrame, claim: register.Claim | str, lines: Sequence[str] | None, source: str,
+            spec: tension.TensionSpec | None = None) -> dict[str, Any]:
+    """The ``margin``, ``sensitivity`` and ``evidence`` keyword arguments of
+    :func:`khar_analysis.claims.register.verdict` for an event claim.
+
+    ``source``: the catalogue's manifest id (a notebook parameter). The margin is the binding
+    condition's (:func:`claim_margin`) or, for a waves claim, :func:`tension.wave_margin` under ``spec``;
+    ``sensitivity`` holds the drop-one results the claim stays testable without (:func:`testable`)."""
+    claim = _claim(claim)
+    value = parse_value(claim)
+    _, drops = drop_one(catalogue, claim, lines, spec)
+    if isinstance(value, WavesValue):
+        n = int(value.min_escalation_waves)
+        holds, _, waves = tension.tension_reading(catalogue, value.dyad, value.window, spec, n)
+        amount = tension.wave_margin(waves, spec.rule(), n) if holds else None
+        found = margins.margin(amount, "weight", "between the weakest needed wave peak and its threshold")
+        rows = evidence_rows(catalogue, list(drops))
+        rows.insert(1, "role", f"in the {value.dyad} series, {value.window[0]} to {value.window[1]}")
+        words = (f"the {value.dyad} events of the tension series inside {value.window[0]}..{value.window[1]} "
+                 "(confirmed and single rows; each is dropped in turn)")
+    else:
+        m = claim_margin(catalogue, claim, lines)
+        found = margins.margin(m["value"], m["unit"], f"on {m['against']}") if m else None
+        rows = evidence_table(catalogue, claim)
+        words = ("rows the claim's conditions name, rows its scans find, rows inside a scanned period that the "
+                 "scan does not count, and rows its variants and checks name or find (column role)")
+    ids = ", ".join(repr(e) for e in rows["event_id"])
+    proof = evidence.evidence(rows, words=words, code=f"event_id in [{ids}]", sources=[source])
+    return {"margin": found, "sensitivity": testable(drops), "evidence": proof}
+
+
+def drop_one_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """One line per claim from :func:`drop_one_table`: its result with every graded row, how many decisive
+    rows were dropped in turn, how many of those drops leave it testable (a row the claim names does not),
+    and the rows whose drop flips it."""
+    out = []
+    for cid, rows in table.groupby("claim", sort=False):
+        out.append({"claim": cid, "with_all_rows": rows["with_all_rows"].iloc[0], "rows_dropped": len(rows),
+                    "still_testable": int((rows["without_it"] != mark(None)).sum()),
+                    "flipped_by": ", ".join(rows.loc[rows["flips"], "dropped"]) or "-"})
+    return pd.DataFrame(out, columns=["claim", "with_all_rows", "rows_dropped", "still_testable",
+                                      "flipped_by"]).set_index("claim")
