@@ -70,7 +70,7 @@ def wits_aze_excerpt(excerpt):
 def catalogue_row():
     """``catalogue_row(**defaults)`` -> ``row(event_id, date, precision="day", **cells)``: a made-up event
     catalogue row with every column of the schema (blank unless given): a RUS-AZE event of CAMEO root 18
-    with one source, ``defaults`` and then ``cells`` laid over it."""
+    with one source (grade ``single``), ``defaults`` and then ``cells`` laid over it."""
     from khar_analysis.sources.catalogue import COLUMNS
 
     def rows(**defaults: str):
@@ -78,7 +78,7 @@ def catalogue_row():
             base = {c: "" for c in COLUMNS}
             base.update(event_id=event_id, date=date, precision=precision, actors="RUS;AZE", dyad="AZE-RUS",
                         cameo_root="18", goldstein="-9.0", description="an event", source_outlet="O",
-                        source_url="https://example.org/x")
+                        source_url="https://example.org/x", grade="single", grade_basis="one report")
             return {**base, **defaults, **cells}
 
         return row

@@ -17,7 +17,8 @@ def tiny(catalogue_row):
     return cat.tidy(pd.DataFrame([
         row("E2024-12-25-crash", "2024-12-25", cameo_root="19", goldstein="-10.0",
             description="38 of 67 on board die and 29 survive", claim_ids="EVT-1;EVT-2"),
-        row("E2025-06-checks", "2025-06", "month", cameo_root="16", goldstein="-4.0", notes="unconfirmed: none"),
+        row("E2025-06-checks", "2025-06", "month", cameo_root="16", goldstein="-4.0",
+            notes="unconfirmed: none", grade="unconfirmed"),
         row("E2025-06-27-raid", "2025-06-27", claim_ids="EVT-2"),
         row("E2003-succession", "2003", "year", actors="TUR;AZE", dyad="AZE-TUR", cameo_root="05", goldstein="3.5"),
     ], columns=COLUMNS))

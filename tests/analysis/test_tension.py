@@ -19,7 +19,8 @@ def tiny(catalogue_row):
     row = catalogue_row()
     return cat.tidy(pd.DataFrame([
         row("E2025-01-10-a", "2025-01-10"),
-        row("E2025-year", "2025", "year", cameo_root="16", goldstein="-4.0", notes="unconfirmed: none"),
+        row("E2025-year", "2025", "year", cameo_root="16", goldstein="-4.0",
+            notes="unconfirmed: none", grade="unconfirmed"),
         row("E2025-03-01-b", "2025-03-01", actors="AZE;RUS", cameo_root="05", goldstein="3.5"),
         row("E2025-01-20-home", "2025-01-20", actors="AZE", dyad="other", cameo_root="01", goldstein="0.0"),
     ], columns=COLUMNS))
@@ -76,6 +77,8 @@ def test_waves_claim_tables_and_panels(tiny):
         "unit: 1 escalation wave(s) (2025-01); softening 2025-03 -> escalation then softening: yes"]
     table = tension.sensitivity_table(tiny, spec, {"unit": {"scheme": "unit"}}, **value)
     assert list(table.index) == ["primary", "unit"]
+    weaker = tension.check_tension(tiny, spec, {"with unconfirmed": {"include_unconfirmed": True}}, **value)
+    assert weaker["variants"] == {} and [k.split(":")[0] for k in weaker["checks"]] == ["with unconfirmed"]
     assert list(tension.turns_table(tiny, value["window"], spec, DYADS)["turn"]) == [
         "escalation onset", "escalation peak", "de-escalation onset"]
     panels = tension.series_panels(tiny, value["window"], spec, DYADS)
@@ -110,8 +113,9 @@ def test_spread_placement_keeps_each_event_weight_on_the_real_catalogue(catalogu
         assert series["weight"].sum() == pytest.approx(inside["goldstein"].sum())
     start = tension.tension_series(catalogue, "M", "unit", "2025-01", "2025-01", ["AZE-RUS"], placement="start")
     spread = tension.tension_series(catalogue, "M", "unit", "2025-01", "2025-01", ["AZE-RUS"])
-    assert start["weight"].iloc[0] == -2.0
-    assert spread["weight"].iloc[0] == pytest.approx(-1 - 31 / 365)
+    # January 2025: three day-dated conflict acts (6, 27 and 28 January) and the year-dated checks row
+    assert start["weight"].iloc[0] == -4.0
+    assert spread["weight"].iloc[0] == pytest.approx(-3 - 31 / 365)
 
 
 @pytest.mark.integration
@@ -123,3 +127,12 @@ def test_waves_claim_and_its_sensitivity_on_the_register(catalogue):
     assert out["observed"] is True and list(out["variants"].values()) == [True]
     table = tension.sensitivity_table(catalogue, SPEC, {"unit": {"scheme": "unit"}}, **value)
     assert list(table.index) == ["primary", "unit"]
+
+
+def test_wave_margin_is_the_weakest_needed_peak_beyond_its_threshold():
+    rule = tension.WaveRule(-4.0, 3.5, 1)
+    waves = pd.DataFrame({"kind": ["escalation", "escalation", "softening"], "start": ["2025-01", "2025-05", "2025-10"],
+                          "end": ["2025-02", "2025-07", "2025-10"], "peak_weight": [-16.5, -4.0, 20.0]})
+    assert tension.wave_margin(waves, rule, 2) == 0.0  # the second wave's peak sits on the threshold
+    assert tension.wave_margin(waves, rule, 1) == 12.5
+    assert tension.wave_margin(waves.iloc[:2], rule, 1) is None

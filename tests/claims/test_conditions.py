@@ -83,8 +83,8 @@ def broken(path: list, new=None, drop: bool = False) -> dict:
     (broken(["variants", 0, "replace", "no_break", "below_root"], 11),
      "claimed.value.variants.0.replace.no_break.below_root: expected a valid string, found 11 (int)"),
     (broken(["variants", 1, "replce"], {}),
-     "claimed.value.variants.1.replce: unknown key; expected one of ['drop', 'label', 'refs', 'replace'], "
-     "found 'replce'"),
+     "claimed.value.variants.1.replce: unknown key; expected one of ['check', 'drop', 'label', 'refs', "
+     "'replace'], found 'replce'"),
     (broken(["conditions", "coded", "event"], drop=True), "claimed.value.conditions.coded.event: required key missing"),
     (broken(["phrases", "за два дня", "unit"], "weeks"),
      "claimed.value.phrases.за два дня.unit: expected 'days' or 'months', found 'weeks' (str)"),

@@ -27,7 +27,8 @@ def tiny(catalogue_row):
     return lambda: pd.DataFrame([
         row("E2025-06-27-raid", "2025-06-27", article_line="2", article_citation="Reuters, 2025",
             source_published="2025-06-28"),
-        row("E2025-06-checks", "2025-06", "month", cameo_root="16", goldstein="-4.0", notes="unconfirmed: no page"),
+        row("E2025-06-checks", "2025-06", "month", cameo_root="16", goldstein="-4.0",
+            notes="unconfirmed: no page", grade="unconfirmed"),
         row("E2024-07-31-reply", "2024-07-31", "range", date_end="2024-08-01", actors="AZE;TUR", dyad="AZE-TUR",
             cameo_root="05", goldstein="3.5"),
         row("E2003-equal-distance", "2003", "year", actors="TUR", dyad="other", cameo_root="01", goldstein="0.0"),

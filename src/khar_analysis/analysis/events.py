@@ -13,9 +13,15 @@ from collections.abc import Sequence
 import pandas as pd
 
 from khar_analysis.core.dates import When, parse_when
-from khar_analysis.sources.catalogue import DYADS, CatalogueError
+from khar_analysis.sources.catalogue import DYADS, PRIMARY_GRADES, CatalogueError
 
 _CASUALTIES = re.compile(r"(?P<deaths>\d+) of (?P<aboard>\d+) on board die and (?P<survivors>\d+) survive")
+
+
+def primary_rows(catalogue: pd.DataFrame) -> pd.DataFrame:
+    """The rows primary tests and the primary tension series use: grades ``confirmed`` and ``single``
+    (``unconfirmed`` rows enter labelled variants only; METHOD.md, "Grades")."""
+    return catalogue[catalogue["grade"].isin(PRIMARY_GRADES)]
 
 
 def row_of(catalogue: pd.DataFrame, event_id: str) -> pd.Series:
@@ -54,15 +60,16 @@ def casualties(catalogue: pd.DataFrame, event_id: str) -> dict[str, int]:
 def catalogue_view(catalogue: pd.DataFrame) -> pd.DataFrame:
     """The catalogue as shown beside the timeline: one row per marker, keyed by event_id."""
     cols = ["event_id", "date", "date_end", "precision", "dyad", "actors", "cameo_root", "goldstein",
-            "source_outlet", "claim_ids", "is_unconfirmed"]
+            "source_outlet", "grade", "claim_ids"]
     return catalogue[cols].set_index("event_id")
 
 
 def summary(catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Rows by dyad and precision, with the unconfirmed count (a first look at the catalogue)."""
+    """Rows by dyad and precision, with the count of each grade (a first look at the catalogue)."""
     table = catalogue.pivot_table(index="dyad", columns="precision", values="event_id", aggfunc="count",
                                   fill_value=0)
-    table["unconfirmed"] = catalogue.groupby("dyad")["is_unconfirmed"].sum()
+    for grade in ("confirmed", "single", "unconfirmed"):
+        table[grade] = catalogue.groupby("dyad")["grade"].apply(lambda g, x=grade: int((g == x).sum()))
     table["total"] = catalogue.groupby("dyad").size()
     return table.sort_values("total", ascending=False, kind="mergesort")
 
@@ -77,5 +84,5 @@ def timeline_rows(catalogue: pd.DataFrame, order: Sequence[str] = DYADS) -> pd.D
 def rows_for(catalogue: pd.DataFrame, claim_id: str) -> pd.DataFrame:
     """The catalogue rows tagged with a claim id in ``claim_ids`` (the claim's evidence and context)."""
     tagged = catalogue["claim_ids"].str.split(";").apply(lambda ids: claim_id in ids)
-    cols = ["event_id", "precision", "dyad", "cameo_root", "goldstein", "description", "is_unconfirmed"]
+    cols = ["event_id", "precision", "dyad", "cameo_root", "goldstein", "grade", "description"]
     return catalogue.loc[tagged, cols].set_index("event_id")

@@ -160,6 +160,34 @@ def escalation_then_softening(waves: pd.DataFrame, min_escalation_waves: int) ->
     return len(esc) >= min_escalation_waves and bool(followed)
 
 
+def wave_margin(waves: pd.DataFrame, rule: WaveRule, min_escalation_waves: int) -> float | None:
+    """How far a holding waves reading is from flipping (weight): the smaller of the depth below the
+    escalation threshold of the ``min_escalation_waves``-th deepest escalation peak and the height above
+    the softening threshold of the highest softening peak after an escalation wave (0: on the edge).
+    None when the reading fails (a missing wave has no single weight to measure)."""
+    esc = waves[waves["kind"] == "escalation"]
+    depths = sorted((rule.escalation_at - w for w in esc["peak_weight"]), reverse=True)
+    first_end = esc["end"].min() if len(esc) else None
+    soft = waves[(waves["kind"] == "softening") & (waves["start"] > first_end)] if first_end else waves.iloc[0:0]
+    heights = [w - rule.softening_at for w in soft["peak_weight"]]
+    if len(depths) < min_escalation_waves or not heights:
+        return None
+    return round(min(depths[min_escalation_waves - 1], max(heights)), 6)
+
+
+def drop_one(catalogue: pd.DataFrame, spec: TensionSpec, *, dyad: str, window: Sequence[str],
+             min_escalation_waves: int) -> tuple[bool, dict[str, bool]]:
+    """A waves claim's result, and its result without each event of the dyad's series inside ``window``
+    (event id -> holds), under ``spec``."""
+    n = int(min_escalation_waves)
+    base, _, _ = tension_reading(catalogue, dyad, window, spec, n)
+    first, last = pd.Period(window[0], "M").start_time, pd.Period(window[1], "M").end_time
+    events = tension_events(catalogue, [dyad], spec.include_unconfirmed)
+    inside = events[(events["end"] >= first) & (events["start"] <= last)]
+    return base, {e: tension_reading(catalogue[catalogue["event_id"] != e], dyad, window, spec, n)[0]
+                  for e in inside["event_id"]}
+
+
 def _span(waves: pd.DataFrame, kind: str) -> str:
     sel = waves[waves["kind"] == kind]
     return ", ".join(w.start if w.start == w.end else f"{w.start}..{w.end}" for w in sel.itertuples()) or "none"
@@ -210,15 +238,21 @@ def tension_reading(catalogue: pd.DataFrame, dyad: str, window: Sequence[str], s
 def check_tension(catalogue: pd.DataFrame, spec: TensionSpec, sensitivity: dict[str, dict[str, Any]], *,
                   dyad: str, window: Sequence[str], min_escalation_waves: int) -> dict[str, Any]:
     """Verdict keyword arguments for a waves claim (``dyad``, ``window``, ``min_escalation_waves`` from
-    its register row); ``spec`` the primary method, ``sensitivity`` label -> changed spec fields."""
+    its register row); ``spec`` the primary method, ``sensitivity`` label -> changed spec fields.
+
+    A change that lets ``unconfirmed`` rows count (when the primary spec does not) is a *check*, not a
+    variant: such rows may qualify a verdict but never earn one (METHOD.md, "Grades")."""
     n = int(min_escalation_waves)
     holds, text, _ = tension_reading(catalogue, dyad, window, spec, n)
-    variants = {}
+    variants: dict[str, bool] = {}
+    checks: dict[str, bool] = {}
     for label, changes in sensitivity.items():
-        v_holds, v_text, _ = tension_reading(catalogue, dyad, window, spec.with_(**changes), n)
-        variants[f"{label}: {v_text}"] = v_holds
+        v_spec = spec.with_(**changes)
+        v_holds, v_text, _ = tension_reading(catalogue, dyad, window, v_spec, n)
+        weaker = v_spec.include_unconfirmed and not spec.include_unconfirmed
+        (checks if weaker else variants)[f"{label}: {v_text}"] = v_holds
     head = f"{dyad} {window[0]}..{window[1]}, {spec.frequency} sums, {spec.scheme} weights ({spec.rule()}): "
-    return {"observed": holds, "variants": variants, "observed_text": head + text}
+    return {"observed": holds, "variants": variants, "checks": checks, "observed_text": head + text}
 
 
 def sensitivity_table(catalogue: pd.DataFrame, spec: TensionSpec, sensitivity: dict[str, dict[str, Any]], *,
@@ -288,6 +322,16 @@ def quiet_months(catalogue: pd.DataFrame, dyad: str, window: When, outside: When
     flagged = [r for r in low.itertuples() if not outside or within(parse_when(r.period, "month"), outside) is False]
     shown = ", ".join(f"{r.period} ({r.weight:g})" for r in flagged) or "none"
     return not flagged, f"months below {threshold:g} outside {outside or '-'}: {shown}"
+
+
+def lowest_month(catalogue: pd.DataFrame, dyad: str, window: When, outside: When | None,
+                 below_root: str) -> float | None:
+    """The lowest monthly Goldstein sum of a dyad inside ``window`` and outside ``outside``, minus the
+    weight of one act of ``below_root`` (weight; > 0: every month above the threshold), or None if no month."""
+    series = _monthly_goldstein(catalogue, dyad, window)
+    kept = [r.weight for r in series.itertuples()
+            if not outside or within(parse_when(r.period, "month"), outside) is False]
+    return min(kept) - root_weight(below_root, "goldstein") if kept else None
 
 
 def quiet_months_panels(catalogue: pd.DataFrame, dyad: str, window: When, episodes: dict[str, When],

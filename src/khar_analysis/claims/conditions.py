@@ -88,11 +88,12 @@ class Coded(_Model):
 
 
 class Where(_Model):
-    """A row filter: dyad, initiator, CAMEO root, sign of the weight, coarsest date precision allowed."""
+    """A row filter: dyad, initiator, CAMEO root (one, or a list of roots any of which passes), sign of the
+    weight, coarsest date precision allowed."""
 
     dyad: str | None = None
     initiator: str | None = None
-    cameo: Root | None = None
+    cameo: Root | list[Root] | None = None
     sign: Literal["negative", "positive"] | None = None
     min_precision: Literal["day", "month", "year", "range"] | None = None
 
@@ -139,10 +140,15 @@ class Phrase(_Model):
 
 
 class Variant(_Model):
+    """Another reading of a condition claim. ``check: true`` marks a reading on weaker evidence or on
+    events the article could not know (after its publication): it is passed to the verdict as a check,
+    which can keep a holding claim from plain ``reproduced`` but never earns a verdict."""
+
     label: str
     replace: dict[str, Condition] = {}
     drop: list[str] = []
     refs: dict[str, str] = {}
+    check: bool = False
 
 
 class ConditionsValue(_Model):

@@ -3,6 +3,12 @@
 Each condition gives ``True`` (holds), ``False`` (fails) or ``None`` (the dates' precision cannot
 decide); a reading holds when all its conditions hold (Kleene "and"). :func:`check` returns the keyword
 arguments of :func:`khar_analysis.claims.register.verdict`; :func:`outcomes` the table behind it.
+
+The primary reading and the register's variants use the ``confirmed`` and ``single`` rows only
+(:func:`khar_analysis.analysis.events.primary_rows`); a condition that names an ``unconfirmed`` row is
+indeterminate there. The same conditions on every row form the labelled reading :data:`WITH_UNCONFIRMED`,
+shown whenever it changes a condition's result and passed to the verdict as a *check*: it can keep a
+holding claim from plain ``reproduced`` but never earns one (nor do register variants marked ``check``).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from khar_analysis.analysis import tension
-from khar_analysis.analysis.events import casualties, period, row_of, when_of
+from khar_analysis.analysis.events import casualties, period, primary_rows, row_of, when_of
 from khar_analysis.claims import register
 from khar_analysis.claims.conditions import (
     Condition,
@@ -40,6 +46,11 @@ from khar_analysis.core.dates import (
     within,
 )
 from khar_analysis.sources.catalogue import COARSENESS, ID_PATTERN, CatalogueError
+
+#: Label of the variant that counts the ``unconfirmed`` rows too.
+WITH_UNCONFIRMED = "unconfirmed rows included"
+#: Appended to the label of a reading that is a check (it can lower a verdict, never earn one).
+CHECK_MARK = " (check only)"
 
 
 @dataclass(frozen=True)
@@ -68,7 +79,8 @@ def _matches(catalogue: pd.DataFrame, where: Where) -> pd.DataFrame:
     if where.initiator is not None:
         sel = sel[sel["initiator"] == where.initiator]
     if where.cameo is not None:
-        sel = sel[sel["cameo_root"] == where.cameo]
+        roots = [where.cameo] if isinstance(where.cameo, str) else list(where.cameo)
+        sel = sel[sel["cameo_root"].isin(roots)]
     if where.sign is not None:
         sel = sel[sel["goldstein"] < 0] if where.sign == "negative" else sel[sel["goldstein"] > 0]
     if where.min_precision is not None:
@@ -100,9 +112,16 @@ def _any_none(catalogue: pd.DataFrame, cond: Scan) -> tuple[Truth, str]:
 
 
 def evaluate(catalogue: pd.DataFrame, name: str, cond: Condition | dict[str, Any], readings: dict[str, Reading],
-             lines: Sequence[str] | None = None) -> Outcome:
-    """Evaluate one named condition (refs bound) on the catalogue."""
+             lines: Sequence[str] | None = None, withheld: frozenset[str] = frozenset()) -> Outcome:
+    """Evaluate one named condition (refs bound) on the catalogue.
+
+    ``withheld``: event ids left out of this reading (``unconfirmed`` rows, or a row dropped for a
+    sensitivity run); a condition naming one is indeterminate, saying so.
+    """
     c = parse_condition(cond) if isinstance(cond, dict) else cond
+    missing = sorted(referenced_events(c.model_dump(by_alias=True, exclude_none=True)) & withheld)
+    if missing:
+        return Outcome(name, c.test, None, f"names {', '.join(missing)}, left out of this reading")
     if c.test == "within":
         a, p = when_of(catalogue, c.event), period(catalogue, c.period)
         result, detail = within(a, p), f"{a} in {p}"
@@ -185,18 +204,39 @@ def variant_conditions(value: ConditionsValue, variant: Variant) -> dict[str, Co
     return {n: _bound(s, refs) for n, s in conds.items()}
 
 
+def evaluate_all(catalogue: pd.DataFrame, conds: dict[str, Condition], readings: dict[str, Reading],
+                 lines: Sequence[str] | None = None, drop: Sequence[str] = ()) -> list[Outcome]:
+    """Every condition on the graded rows (``confirmed``, ``single``) less the ``drop`` ids."""
+    rows = primary_rows(catalogue)
+    rows = rows[~rows["event_id"].isin(list(drop))]
+    withheld = frozenset(catalogue["event_id"]) - frozenset(rows["event_id"])
+    return [evaluate(rows, n, s, readings, lines, withheld) for n, s in conds.items()]
+
+
+def _with_unconfirmed(catalogue: pd.DataFrame, value: ConditionsValue, primary: list[Outcome],
+                      lines: Sequence[str] | None) -> list[Outcome] | None:
+    """The primary conditions on every row, or None when that changes no condition's result."""
+    if not catalogue["is_unconfirmed"].any():
+        return None
+    full = [evaluate(catalogue, n, s, readings_of(value), lines) for n, s in primary_conditions(value).items()]
+    return full if any(a.result is not b.result for a, b in zip(primary, full, strict=True)) else None
+
+
 def outcomes(catalogue: pd.DataFrame, claim: register.Claim | str, lines: Sequence[str] | None = None
              ) -> pd.DataFrame:
-    """Every condition of a claim under the primary reading and each variant, as a table."""
+    """Every condition of a claim under the primary reading, each variant and (when it differs) the
+    reading with the unconfirmed rows, as a table; checks are labelled :data:`CHECK_MARK`."""
     value = _value(_claim(claim))
     readings = readings_of(value)
-    rows = []
-    specs = [("primary", primary_conditions(value))] + [(v.label, variant_conditions(value, v)) for v in value.variants]
-    for label, conds in specs:
-        for name, spec in conds.items():
-            o = evaluate(catalogue, name, spec, readings, lines)
-            rows.append({"reading": label, "condition": name, "test": o.test, "holds": mark(o.result),
-                         "detail": o.detail})
+    primary = evaluate_all(catalogue, primary_conditions(value), readings, lines)
+    specs = [("primary", primary)] + [(v.label + (CHECK_MARK if v.check else ""),
+                                       evaluate_all(catalogue, variant_conditions(value, v), readings, lines))
+                                      for v in value.variants]
+    full = _with_unconfirmed(catalogue, value, primary, lines)
+    if full is not None:
+        specs.append((WITH_UNCONFIRMED + CHECK_MARK, full))
+    rows = [{"reading": label, "condition": o.name, "test": o.test, "holds": mark(o.result), "detail": o.detail}
+            for label, results in specs for o in results]
     return pd.DataFrame(rows)
 
 
@@ -206,25 +246,35 @@ def check(catalogue: pd.DataFrame, claim: register.Claim | str, lines: Sequence[
 
     ``observed`` is the Kleene conjunction of the primary conditions; each variant is evaluated the
     same way; ``observed_text`` lists every primary condition; ``reason`` names those that fail or
-    cannot be decided.
+    cannot be decided. ``checks`` holds the readings that cannot earn a verdict (issue 13): the
+    variants marked ``check`` in the register (e.g. events after the article's publication) and, when
+    it changes a condition, the reading with the ``unconfirmed`` rows (:data:`WITH_UNCONFIRMED`).
     """
     value = _value(_claim(claim))
     readings = readings_of(value)
-    primary = [evaluate(catalogue, n, s, readings, lines) for n, s in primary_conditions(value).items()]
+    primary = evaluate_all(catalogue, primary_conditions(value), readings, lines)
     observed = and3(o.result for o in primary)
-    variants = {}
+    variants: dict[str, bool | None] = {}
+    checks: dict[str, bool | None] = {}
     for v in value.variants:
-        results = [evaluate(catalogue, n, s, readings, lines) for n, s in variant_conditions(value, v).items()]
+        results = evaluate_all(catalogue, variant_conditions(value, v), readings, lines)
         changed = [f"{o.name}: {o.detail}" for o in results if o.name in v.replace]
         changed += [f"{k} = {r}" for k, r in v.refs.items()]
         shown = "; ".join(changed)
-        variants[v.label + (f" [{shown}]" if shown else "")] = and3(o.result for o in results)
+        (checks if v.check else variants)[v.label + (f" [{shown}]" if shown else "")] = and3(
+            o.result for o in results)
+    full = _with_unconfirmed(catalogue, value, primary, lines)
+    if full is not None:
+        shown = "; ".join(f"{b.name}: {b.detail}" for a, b in zip(primary, full, strict=True)
+                          if a.result is not b.result)
+        checks[f"{WITH_UNCONFIRMED} [{shown}]"] = and3(o.result for o in full)
     held = sum(o.result is True for o in primary)
     text = f"{held}/{len(primary)} conditions hold: " + "; ".join(
         f"{o.name}: {o.detail} -> {mark(o.result)}" for o in primary)
     open_ = [f"{o.name} {'fails' if o.result is False else 'is indeterminate'}" for o in primary
              if o.result is not True]
-    return {"observed": observed, "variants": variants, "observed_text": text, "reason": "; ".join(open_)}
+    return {"observed": observed, "variants": variants, "checks": checks, "observed_text": text,
+            "reason": "; ".join(open_)}
 
 
 def readings_table(claims: dict[str, register.Claim]) -> pd.DataFrame:

@@ -20,7 +20,15 @@ Known oddities of the catalogue (handled explicitly; :func:`catalogue_problems` 
 * One utterance can be coded twice for two dyads (Erdoğan's 2024 remark: TUR->ISR threat, and a
   public claim on the AZE-TUR dyad).
 * ``source_published`` is empty where the stored copy shows no date.
-* ``notes`` starting ``unconfirmed:`` mark rows no retrieved page confirmed (``is_unconfirmed``).
+* ``grade`` is the confirmation grade (METHOD.md, "Grades"): ``confirmed`` (a primary document or two
+  independent reports), ``single`` (one report that itself states the event and its date) or
+  ``unconfirmed`` (the cited page was not retrieved or does not report it, or it reports only an
+  invitation, plan or rumour); ``grade_basis`` says why in one line. ``notes`` starting ``unconfirmed:``
+  (the older marker) must carry the grade ``unconfirmed``. Primary tests use ``confirmed`` and ``single``
+  rows only (``is_unconfirmed`` marks the others).
+* Context rows with no interstate act to weigh (domestic steps; private or medical matters that involve
+  the other country; withdrawals and closures no source calls a concession) carry the placeholder root
+  ``01`` (weight 0) and keep the dyad they bear on (METHOD.md, "Re-codings").
 * ``article_citation`` is the in-text citation on one of the ``article_line`` lines (checked against
   the article when its lines are given); ``article_line`` may list several lines joined by ``;``.
 """
@@ -45,8 +53,12 @@ from khar_analysis.core.layout_checks import UnknownLayoutError, read_text_stric
 COLUMNS = [
     "event_id", "date", "date_end", "precision", "actors", "dyad", "cameo_root", "goldstein",
     "description", "source_outlet", "source_url", "source_published", "article_line",
-    "article_citation", "claim_ids", "notes",
+    "article_citation", "claim_ids", "notes", "grade", "grade_basis",
 ]
+#: Confirmation grades, strongest first (METHOD.md, "Grades").
+GRADES = ("confirmed", "single", "unconfirmed")
+#: Grades the primary tests and the primary tension series use; ``unconfirmed`` rows enter variants only.
+PRIMARY_GRADES = ("confirmed", "single")
 PRECISIONS = ("day", "month", "year", "range")
 #: Coarseness of a precision (a ``range`` spans at most a few days, so it ranks with ``day``).
 COARSENESS = {"day": 0, "range": 0, "month": 1, "year": 2}
@@ -111,6 +123,8 @@ SCHEMA = pa.DataFrameSchema({
     "article_citation": _text(),
     "claim_ids": _text(pa.Check.str_matches(r"^(EVT-\d+(;EVT-\d+)*)?$", error="are not EVT-n joined by ';'")),
     "notes": _text(),
+    "grade": _text(pa.Check.isin(GRADES, error=f"is not one of {GRADES}")),
+    "grade_basis": _text(pa.Check.str_matches(r"^.*\S.*$", error="is empty (say why the row has its grade)")),
 }, strict=True, ordered=True)
 
 
@@ -169,6 +183,8 @@ def _row_problems(row: dict[str, str], lines: Sequence[str] | None) -> list[str]
         cite = row["article_citation"]
         if cite and not any(1 <= n <= len(lines) and cite in lines[n - 1] for n in numbers):
             out.append(f"article_citation {cite!r} does not occur on article line(s) {row['article_line']!r}")
+    if row["notes"].startswith(UNCONFIRMED_PREFIX) and row["grade"] != "unconfirmed":
+        out.append(f"notes start {UNCONFIRMED_PREFIX!r} but the grade is {row['grade']!r}")
     if row["article_citation"] and not numbers:
         out.append("article_citation given without article_line")
     return [f"{row['event_id'] or '(no id)'}: {p}" for p in out]
@@ -178,7 +194,8 @@ def catalogue_problems(raw: pd.DataFrame, lines: Sequence[str] | None = None) ->
     """Every schema problem of the catalogue as read (strings), one message per problem.
 
     Column domains (:data:`SCHEMA`): ids unique and of the form ``E<date>-<slug>``, precisions, CAMEO
-    roots, weights on the Goldstein scale, http(s) addresses, actors ISO3 (or an organisation code).
+    roots, weights on the Goldstein scale, http(s) addresses, actors ISO3 (or an organisation code),
+    grades and a stated basis for each.
     Across fields: dates parse and match their precision, ids carry the date, weights agree with the
     root table, publication dates do not precede the event, the dyad's countries are among the actors.
     With ``lines`` (the article), article lines exist and each ``article_citation`` occurs on one of them.
@@ -211,14 +228,15 @@ def read_catalogue(file: Path, source_id: str) -> pd.DataFrame:
 
 def tidy(raw: pd.DataFrame) -> pd.DataFrame:
     """Typed catalogue: ``start``/``end`` (first/last possible day), ``goldstein`` (float, Goldstein
-    scale -10..+10), ``initiator`` (first actor), ``is_unconfirmed``; sorted by start then id."""
+    scale -10..+10), ``initiator`` (first actor), ``is_unconfirmed`` (grade ``unconfirmed``); sorted by
+    start then id."""
     out = raw.copy()
     whens = [parse_when(d, p, e) for d, p, e in zip(raw["date"], raw["precision"], raw["date_end"], strict=True)]
     out["start"] = pd.to_datetime([w.start for w in whens])
     out["end"] = pd.to_datetime([w.end for w in whens])
     out["goldstein"] = raw["goldstein"].astype(float)
     out["initiator"] = raw["actors"].str.split(";").str[0]
-    out["is_unconfirmed"] = raw["notes"].str.startswith(UNCONFIRMED_PREFIX)
+    out["is_unconfirmed"] = raw["grade"].eq("unconfirmed")
     return out.sort_values(["start", "event_id"], kind="mergesort").reset_index(drop=True)
 
 
