@@ -27,3 +27,18 @@ def test_show_outside_a_build_saves_nothing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert plots.show(_figure(), "two") is None
     assert list(tmp_path.iterdir()) == []
+
+
+def test_show_displays_png_with_alt_text_and_a_readable_text_fallback(monkeypatch):
+    import base64
+
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append((obj, kw)))
+    plots.show(_figure(), "three")
+    (bundle, kw), = shown
+    assert kw["raw"] is True
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
+    assert bundle["text/plain"] == "[Figure three: a title]"  # no "<IPython.core.display.Image object>"
+    assert kw["metadata"] == {"image/png": {"alt": "Figure three: a title"}}

@@ -7,6 +7,7 @@ PNGs carry no software/date metadata, so the bytes are stable.
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 from pathlib import Path
@@ -50,9 +51,13 @@ def show(fig, name: str) -> None:
         out = Path(target) / f"{name}.png"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(data)
-    from IPython.display import Image, display
+    from IPython.display import display
 
-    display(Image(data=data, format="png", alt=f"Figure {name}: {alt}"))
+    # Displayed raw with a readable text fallback: IPython's Image object would leave its repr
+    # ("<IPython.core.display.Image object>") as the text/plain of every figure in the saved notebook.
+    label = f"Figure {name}: {alt}"
+    display({"image/png": base64.b64encode(data).decode("ascii"), "text/plain": f"[{label}]"}, raw=True,
+            metadata={"image/png": {"alt": label}})
 
 
 def bar_shares(table, label: str, value: str, highlight: str | None = None, title: str = "",
