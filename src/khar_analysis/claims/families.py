@@ -37,3 +37,12 @@ def spec_verdicts(estimates: pd.DataFrame, claim_id: str, tolerances_pp: list[fl
     claim = _claim(claim_id, lay)
     verdicts = [register.assess(claim, v).verdict for v in estimates["share_pct"]]
     return remittances.spec_table(estimates, float(register.claimed_value(claim_id, lay)), tolerances_pp, verdicts)
+
+
+def part_value(claim_id: str, part: str, lay: Layout | None = None) -> object:
+    """The claimed value of one part of a compound claim (what :func:`register.claimed_value` is for a
+    whole claim), so that no notebook types a registered threshold again."""
+    claimed = _claim(claim_id, lay).part_claim(part).claimed
+    if "value" not in claimed or claimed.value is None:
+        raise register.RegisterError(f"{claim_id}: part {part} holds no claimed.value")
+    return claimed.value

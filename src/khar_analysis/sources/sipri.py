@@ -268,3 +268,23 @@ def release_label(source_id: str) -> str:
     match = re.search(r"(\w+-\d{4}) release", src.release)
     release = f"{match.group(1)} release" if match else f"generated {src.data_generated}"
     return f"{release}, {'per-year' if src.format.get('loader') == PERYEAR_LOADER else 'classic'}"
+
+
+def releases_by_split(source_ids: list[str]) -> dict[str, dict[str, pd.DataFrame]]:
+    """Every register source under every split rule that applies to it: source id -> split -> transfers.
+
+    The per-year register reports deliveries by year, so it appears once (``reported``); a classic
+    register is spread by each rule in :data:`SPLITS`, since SIPRI gives no per-year split for it.
+    """
+    out: dict[str, dict[str, pd.DataFrame]] = {}
+    for source_id in source_ids:
+        if manifest.get(source_id).format.get("loader") == PERYEAR_LOADER:
+            out[source_id] = {"reported": load_release(source_id)}
+        else:
+            out[source_id] = {split: load_release(source_id, split) for split in SPLITS}
+    return out
+
+
+def release_labels(source_ids: list[str]) -> dict[str, str]:
+    """:func:`release_label` of each source id."""
+    return {source_id: release_label(source_id) for source_id in source_ids}
