@@ -193,17 +193,56 @@ def bounded_origins(matrices: pd.DataFrame, consumption: pd.DataFrame, importer:
                            kind="mergesort")[cols].reset_index(drop=True)
 
 
-def energy2_variants(direct: pd.DataFrame, bounded: pd.DataFrame, primary_edition: int) -> dict[str, list[str]]:
-    """Top supplier in every other edition: direct where the importer is listed, bounded where hidden
-    (an empty list when the bounds do not decide)."""
-    out: dict[str, list[str]] = {}
-    for edition, part in direct.groupby("edition", sort=True):
-        if edition != primary_edition:
-            out[f"edition {edition} (data {int(part['data_year'].iloc[0])}), listed"] = top_supplier(part)
+#: Origins' volumes in the matrices are given to 0.1 bcm in the coarsest edition (2023): a gap between two
+#: origins within it is a knife-edge.
+ORIGIN_PRECISION_BCM = 0.1
+
+
+def origin_amounts(ranked: pd.DataFrame) -> tuple[dict[str, float], float]:
+    """Origin -> imports (bcm) of one edition's :func:`imports_by_origin` rows, and the importer's total:
+    what a ranking's margin needs."""
+    return dict(zip(ranked["origin"], ranked["total_bcm"].astype(float), strict=True)), float(ranked["total_bcm"].sum())
+
+
+def listed_amounts(direct: pd.DataFrame, primary_edition: int) -> dict[str, tuple[dict[str, float], float]]:
+    """:func:`origin_amounts` of every edition that lists the importer, except ``primary_edition``."""
+    return {f"edition {edition} (data {int(part['data_year'].iloc[0])}), listed": origin_amounts(part)
+            for edition, part in direct.groupby("edition", sort=True) if edition != primary_edition}
+
+
+def bounded_tops(bounded: pd.DataFrame) -> dict[str, list[str] | None]:
+    """The top supplier in every edition that hides the importer (:func:`bounded_origins`): a one-element
+    list where the bounds decide it, None where they do not (an undecided variant, neither held nor failed)."""
+    out: dict[str, list[str] | None] = {}
     for edition, part in bounded.groupby("edition", sort=True):
         top = list(part.loc[part["is_top"], "origin"])
-        out[f"edition {edition} (data {int(part['data_year'].iloc[0])}), bounded"] = top
+        out[f"edition {edition} (data {int(part['data_year'].iloc[0])}), bounded"] = top or None
     return out
+
+
+def energy2_evidence(direct: pd.DataFrame, bounded: pd.DataFrame, sources: dict[int, str]) -> pd.DataFrame:
+    """The rows ENERGY-2's rank rests on: imports by origin where the importer is listed (exact), and the
+    bounds where it is hidden, each with its edition's manifest id. ``source_id, edition, data_year, origin,
+    how, low_bcm, high_bcm, share_pct`` (bcm; ``how`` is ``listed`` or ``bounded``; share only when listed)."""
+    exact = direct.assign(how="listed", low_bcm=direct["total_bcm"], high_bcm=direct["total_bcm"])
+    ranges = bounded.assign(how="bounded", low_bcm=bounded["lower_bcm"], high_bcm=bounded["upper_bcm"],
+                            share_pct=float("nan"))
+    cols = ["edition", "data_year", "origin", "how", "low_bcm", "high_bcm", "share_pct"]
+    out = pd.concat([exact[cols], ranges[cols]], ignore_index=True).round({"low_bcm": 3, "high_bcm": 3,
+                                                                            "share_pct": 2})
+    out.insert(0, "source_id", [sources[int(e)] for e in out["edition"]])
+    return out
+
+
+def energy2_filter(importer: str) -> tuple[str, str]:
+    """The filter behind :func:`energy2_evidence`, in words and as code."""
+    words = (f"{importer}'s gas imports by origin (pipeline plus LNG) in every edition that lists it as an importer, "
+             f"and the bounds on them (flows to the residual row that hides it, and its consumption less LNG) in "
+             "every edition that does not")
+    code = (f'importer == "{importer}" and matrix in ("pipeline", "lng") (listed editions) | importer_label == '
+            f'"Rest of Europe" and matrix == "pipeline", importer == "{importer}" and matrix == "lng", '
+            f'country == "{importer}" (consumption) (hidden editions)')
+    return words, code
 
 
 def describe_origins(ranked: pd.DataFrame, n: int) -> str:
@@ -280,32 +319,61 @@ def describe_flow(flows: pd.DataFrame, after_start: int, exporter: str, importer
     return f"{exporter} -> {importer} bcm: {'; '.join(parts)} -> received: {mark}"
 
 
-def energy3_premise(series: pd.DataFrame, route: pd.DataFrame, transit: pd.DataFrame, baseline: tuple[int, int],
-                    after_start: int, exporter: str, origin: str, transit_country: str, scope: str) -> dict:
-    """Keyword arguments for :func:`khar_analysis.claims.register.verdict` on the laundering premise.
+def energy3_routes(series: pd.DataFrame, route: pd.DataFrame, transit: pd.DataFrame, baseline: tuple[int, int],
+                   after_start: int, exporter: str, origin: str, transit_country: str) -> tuple[dict, dict]:
+    """Observations (keyword arguments of a compound part's observation) for the two routes of the
+    laundering allegation, each three-valued (None when the matrices cannot decide):
 
-    The primary premise: ``exporter``'s pipeline exports to Europe (``series``, e.g.
-    :func:`khar_analysis.analysis.energy.first_published_series`) were higher on average from
-    ``after_start`` than over ``baseline``,
-    and ``origin``'s gas certainly reached ``exporter`` in every year from ``after_start`` (``route``, a
-    :func:`flow_into` table). The variant swaps the second part for ``origin``'s gas reaching
-    ``transit_country`` (``transit``). Three-valued: None when the matrices cannot decide, and the
-    ``reason`` starts with ``scope`` (what volumes cannot show) and then names the row that hides ``exporter``.
+    * through ``exporter``: its pipeline exports to Europe (``series``, e.g.
+      :func:`khar_analysis.analysis.energy.first_published_series`) were higher on average from
+      ``after_start`` than over ``baseline``, and ``origin``'s gas certainly reached ``exporter`` in every
+      year from ``after_start`` (``route``, a :func:`flow_into` table);
+    * through ``transit_country``: the same rise, and ``origin``'s gas reaching it (``transit``).
+
+    Where the route is undecidable, its ``reason`` names the row that hides ``exporter``.
     """
     vol = compare_periods(series, "partner_bcm", baseline, (after_start, int(series["year"].max())))
     rose = bool(vol["change"] > 0)
     span = f"{baseline[0]}" if baseline[0] == baseline[1] else f"{baseline[0]}-{baseline[1]}"
-    text = (f"{exporter} -> Europe {vol['before']:.1f} -> {vol['after']:.1f} bcm ({span} -> {after_start}-"
-            f"{int(series['year'].max())}); {describe_flow(route, after_start, origin, exporter)}; "
-            f"{describe_flow(transit, after_start, origin, transit_country)}")
-    label = (f"the {transit_country} route: {origin} gas reaches {transit_country} while {exporter}'s exports to "
-             "Europe rise")
-    observed = _and3([rose, received_after(route, after_start)])
-    reason = scope
-    if observed is None:
+    head = f"{exporter} -> Europe {vol['before']:.1f} -> {vol['after']:.1f} bcm ({span} -> {after_start}-" \
+           f"{int(series['year'].max())})"
+    via = _and3([rose, received_after(route, after_start)])
+    reason = ""
+    if via is None:
         hidden = sorted(set(route.loc[(route["data_year"] >= after_start) & ~route["listed"], "row_label"]))
-        rows = ", ".join(repr(h) for h in hidden)
-        reason += (f"; the premise cannot be decided: the matrices fold {exporter} into {rows}, a row other "
-                   f"countries share, so {origin}'s flow to it bounds {exporter}'s imports only from above")
-    return {"observed": observed, "observed_text": text, "reason": reason,
-            "variants": {label: _and3([rose, received_after(transit, after_start)])}}
+        reason = (f"the matrices fold {exporter} into {', '.join(repr(h) for h in hidden)}, a row other countries "
+                  f"share, so {origin}'s flow to it bounds {exporter}'s imports only from above")
+    return ({"observed": via, "observed_text": f"{head}; {describe_flow(route, after_start, origin, exporter)}",
+             "reason": reason},
+            {"observed": _and3([rose, received_after(transit, after_start)]),
+             "observed_text": f"{head}; {describe_flow(transit, after_start, origin, transit_country)}"})
+
+
+def energy3_evidence(series: pd.DataFrame, flows: dict[str, pd.DataFrame], sources: dict[int, str],
+                     baseline: tuple[int, int], after_start: int) -> pd.DataFrame:
+    """The rows behind ENERGY-3's route parts: the exporter's first-published exports to Europe in the
+    baseline and after years, and each :func:`flow_into` table in ``flows`` (name -> table) from
+    ``after_start``, each row with its edition's manifest id. ``source_id, table, edition, data_year,
+    row_label, lower_bcm, upper_bcm, received`` (for the export series lower = upper = the volume)."""
+    sel = series[series["year"].between(*baseline) | (series["year"] >= after_start)]
+    frames = [pd.DataFrame({"table": "exports to Europe", "edition": sel["edition"], "data_year": sel["year"],
+                            "row_label": "Europe", "lower_bcm": sel["partner_bcm"], "upper_bcm": sel["partner_bcm"],
+                            "received": None})]
+    for name, table in flows.items():
+        part = table[table["data_year"] >= after_start]
+        frames.append(part.assign(table=name)[["table", "edition", "data_year", "row_label", "lower_bcm", "upper_bcm",
+                                               "received"]])
+    out = pd.concat(frames, ignore_index=True).round({"lower_bcm": 3, "upper_bcm": 3})
+    out.insert(0, "source_id", [sources[int(e)] for e in out["edition"]])
+    return out
+
+
+def energy3_filter(origin: str, exporter: str, transit: str, after_start: int) -> tuple[str, str]:
+    """The filter behind :func:`energy3_evidence`, in words and as code."""
+    words = (f"{exporter}'s pipeline exports to Europe as first published (baseline and after years), and "
+             f"{origin}'s pipeline flows to {exporter} and to {transit} (exact where listed, bounded by the row "
+             f"that hides them otherwise) from {after_start}")
+    code = (f'matrix == "pipeline" and ((exporter == "{exporter}" and importer == "_EUR") or (exporter == "{origin}" '
+            f'and importer in ("{exporter}", "{transit}", its residual row))) and data_year >= {after_start} '
+            "(exports also in baseline years)")
+    return words, code
