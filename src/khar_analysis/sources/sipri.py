@@ -243,7 +243,8 @@ def load_release(source_id: str, split: str = "equal") -> pd.DataFrame:
     """The tidy transfers of one SIPRI register source (per-year as reported; classic split by ``split``).
 
     The record's ``format.loader`` says which register layout the file has. Cached as
-    ``data/processed/sipri__transfers_{source_id}.csv`` with a sidecar naming the input's sha256, the
+    ``data/processed/sipri__transfers_{source_id}.csv`` (``..._{split}.csv`` for a classic register spread
+    by another rule than ``equal``) with a sidecar naming the input's sha256, the
     split and the hash of the code that made it.
     """
     if split not in SPLITS:
@@ -258,7 +259,9 @@ def load_release(source_id: str, split: str = "equal") -> pd.DataFrame:
         return table if kind == PERYEAR_LOADER else split_orders(table, split)
 
     params = {"split": split if kind == CLASSIC_LOADER else "reported"}
-    return processed.cached_table(f"sipri__transfers_{source_id}", [source_id], build, params=params,
+    # one file per split, so that reading every split (ARMS-R) does not rewrite one cache file in turn
+    suffix = f"_{split}" if kind == CLASSIC_LOADER and split != "equal" else ""
+    return processed.cached_table(f"sipri__transfers_{source_id}{suffix}", [source_id], build, params=params,
                                   code=processed.code_hash(sys.modules[__name__], countries), dtypes=TIDY_DTYPES)
 
 
