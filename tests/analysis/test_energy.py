@@ -46,20 +46,6 @@ def test_role_margin_takes_the_measure_that_rose_less_inline():
     assert (value, unit) == (-0.75, "pp") and against.startswith("share 2022-2023 over 2021")
 
 
-def test_energy1_evidence_and_filter_inline():
-    series = pd.DataFrame({"year": [2019, 2020, 2021, 2022], "partner_bcm": [1.0, 2.0, 3.0, 4.0],
-                           "share_pct": [1.0, 1.0, 1.0, 2.0]})
-    first = series.assign(edition=[2020, 2021, 2022, 2023])
-    rows = energy.energy1_evidence(series, (2021, 2021), {"wide": (series, (2019, 2021)),
-                                                          "first": (first, (2021, 2021))}, 2024,
-                                   {2022: "r22", 2023: "r23", 2024: "r24"}, 2022)
-    assert rows["series"].tolist() == ["primary"] * 2 + ["wide"] * 4 + ["first"] * 2
-    assert rows["source_id"].tolist() == ["r24"] * 6 + ["r22", "r23"]
-    assert rows["period"].tolist()[:2] == ["baseline", "after"]
-    words, code = energy.energy1_filter("AZE", (2021, 2021), (2019, 2021), 2022)
-    assert "2019-2021 for the wide-baseline variant" in words and 'exporter == "AZE"' in code
-
-
 def test_eurostat_amounts_replace_one_origin_inline():
     eurostat = pd.DataFrame({"year": [2019, 2020], "partner_bcm": [12.0, 9.0], "total_bcm": [40.0, 30.0]})
     direct = pd.DataFrame({"data_year": [2020, 2020, 2021], "origin": ["RUS", "AZE", "RUS"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from khar_analysis.analysis import energy, gas_origins
+from khar_analysis.analysis import energy, energy_evidence, gas_origins
 from khar_analysis.claims import compound
 from khar_analysis.claims import register as claims
 from khar_analysis.sources import statreview
@@ -55,7 +55,7 @@ def test_direct_ranking_and_bounds(review):
     values, total = listed["edition 2020 (data 2019), listed"]
     assert max(values, key=values.get) == "RUS" and total == pytest.approx(sum(values.values()))
     sources = statreview.edition_sources([f"ei_statistical_review_{y}" for y in EDITIONS])
-    rows = gas_origins.energy2_evidence(direct, bounded, sources)
+    rows = energy_evidence.energy2_evidence(direct, bounded, sources)
     assert set(rows["how"]) == {"listed", "bounded"} and (rows["low_bcm"] <= rows["high_bcm"] + 1e-9).all()
     assert set(rows.loc[rows["how"] == "bounded", "source_id"]) == {f"ei_statistical_review_{y}" for y in (2022, 2023,
                                                                                                             2024)}
@@ -79,10 +79,6 @@ def test_origin_amounts_listed_amounts_and_bounded_tops_inline():
                             "origin": ["RUS", "AZE", "RUS", "AZE"], "is_top": [True, False, False, False]})
     assert gas_origins.bounded_tops(bounded) == {"edition 2022 (data 2021), bounded": ["RUS"],
                                                  "edition 2023 (data 2022), bounded": None}
-    words, code = gas_origins.energy2_filter("TUR")
-    assert "TUR's gas imports by origin" in words and 'importer == "TUR"' in code
-    words, code = gas_origins.energy3_filter("RUS", "AZE", "TUR", 2022)
-    assert "RUS's pipeline flows to AZE and to TUR" in words and "data_year >= 2022" in code
 
 
 def test_top_supplier_refuses_an_aggregate_first():
@@ -158,7 +154,17 @@ def test_energy3_premise_gives_each_verdict(review):
     flat = first.assign(partner_bcm=first["partner_bcm"].where(first["year"] < 2022, 1.0))
     assert _energy3(review, matrices=listed, series=flat)[0]["observed"] is False
     sources = statreview.edition_sources([f"ei_statistical_review_{y}" for y in EDITIONS])
-    rows = gas_origins.energy3_evidence(first, {"RUS -> AZE": gas_origins.flow_into(m, "RUS", "AZE")}, sources,
+    rows = energy_evidence.energy3_evidence(first, {"RUS -> AZE": gas_origins.flow_into(m, "RUS", "AZE")}, sources,
                                         (2021, 2021), 2022)
     assert rows["table"].tolist() == ["exports to Europe"] * 3 + ["RUS -> AZE"] * 2
     assert rows["source_id"].iloc[0] == "ei_statistical_review_2022"
+
+
+def test_route_margin_is_the_weaker_of_the_rise_and_the_flow_inline():
+    series = pd.DataFrame({"year": [2021, 2022, 2023], "partner_bcm": [19.0, 22.0, 24.0]})
+    flows = pd.DataFrame({"data_year": [2021, 2022, 2023], "listed": [True, False, False],
+                          "lower_bcm": [1.0, 16.0, 2.5]})
+    assert gas_origins.route_margin(series, flows, (2021, 2021), 2022, margin_bcm=0.5) == (
+        2.0, "bcm", "smallest certain flow along the route from 2022")
+    assert gas_origins.route_margin(series, flows.assign(lower_bcm=9.0), (2021, 2021), 2022) == (
+        4.0, "bcm", "rise of exports to Europe")

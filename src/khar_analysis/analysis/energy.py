@@ -151,7 +151,8 @@ def compare_periods(series: pd.DataFrame, column: str, baseline: tuple[int, int]
     return {"before": float(before.mean()), "after": float(later.mean()), "change": float(later.mean() - before.mean())}
 
 
-def _span(p: tuple[int, int]) -> str:
+def span_text(p: tuple[int, int]) -> str:
+    """A year span as text: ``2021`` or ``2019-2021``."""
     return f"{p[0]}" if p[0] == p[1] else f"{p[0]}-{p[1]}"
 
 
@@ -162,7 +163,7 @@ def role_rose(series: pd.DataFrame, baseline: tuple[int, int], after_start: int)
     vol = compare_periods(series, "partner_bcm", baseline, after)
     share = compare_periods(series, "share_pct", baseline, after)
     text = (f"{vol['before']:.1f} -> {vol['after']:.1f} bcm, share {share['before']:.1f}% -> "
-            f"{share['after']:.1f}% ({_span(baseline)} -> {_span(after)})")
+            f"{share['after']:.1f}% ({span_text(baseline)} -> {span_text(after)})")
     return bool(vol["change"] > 0 and share["change"] > 0), text
 
 
@@ -203,43 +204,10 @@ def role_margin(series: pd.DataFrame, baseline: tuple[int, int], after_start: in
     vol = compare_periods(series, "partner_bcm", baseline, after)
     share = compare_periods(series, "share_pct", baseline, after)
     if share["change"] / share["before"] <= vol["change"] / vol["before"]:
-        return (share["change"], "pp", f"share {_span(after)} over {_span(baseline)} (volume {vol['change']:+.1f} "
-                "bcm)", SHARE_PRECISION_PP)
-    return (vol["change"], "bcm", f"volume {_span(after)} over {_span(baseline)} (share {share['change']:+.1f} pp)",
-            VOLUME_PRECISION_BCM)
-
-
-def energy1_evidence(series: pd.DataFrame, baseline: tuple[int, int],
-                     variants: dict[str, tuple[pd.DataFrame, tuple[int, int]]], latest: int, sources: dict[int, str],
-                     after_start: int) -> pd.DataFrame:
-    """The rows ENERGY-1's verdict compares: the primary series (``latest`` edition, against ``baseline``) and
-    each of :func:`energy1_series`, in their baseline and after years only. A series with an ``edition``
-    column takes each year from that edition; ``sources`` maps an edition to its manifest id.
-    Returns ``source_id, series, edition, year, period, partner_bcm, share_pct``.
-    """
-    frames = []
-    for name, (table, base) in {"primary": (series, baseline), **variants}.items():
-        sel = table[table["year"].between(*base) | (table["year"] >= after_start)].copy()
-        sel["edition"] = sel.get("edition", latest)
-        sel["source_id"] = [sources[int(e)] for e in sel["edition"]]
-        sel["series"] = name
-        sel["period"] = ["after" if y >= after_start else "baseline" for y in sel["year"]]
-        frames.append(sel)
-    cols = ["source_id", "series", "edition", "year", "period", "partner_bcm", "share_pct"]
-    return pd.concat(frames, ignore_index=True)[cols].round({"partner_bcm": 3, "share_pct": 3})
-
-
-def energy1_filter(exporter: str, baseline: tuple[int, int], wide_baseline: tuple[int, int],
-                   after_start: int) -> tuple[str, str]:
-    """The filter behind :func:`energy1_evidence`, in words and as code."""
-    words = (f"Europe's pipeline imports from {exporter} (inter-regional 'Other CIS' in the latest edition; the "
-             f"{exporter} exporter column of each edition's pipeline matrix for first-published years; the EU row "
-             f"where a matrix has one) and their share of Europe's gas imports, in the baseline years "
-             f"({_span(baseline)}, or {_span(wide_baseline)} for the wide-baseline variant) and from {after_start}")
-    code = (f'region == "_EUR" and flow == "pipeline_imports" and partner == "_CIS_OTHER" (inter-regional) | '
-            f'matrix == "pipeline" and exporter == "{exporter}" and importer in ("_EUR", "_EU") (matrices); '
-            f"year in baseline or year >= {after_start}")
-    return words, code
+        return (share["change"], "pp", f"share {span_text(after)} over {span_text(baseline)} "
+                f"(volume {vol['change']:+.1f} bcm)", SHARE_PRECISION_PP)
+    return (vol["change"], "bcm", f"volume {span_text(after)} over {span_text(baseline)} "
+            f"(share {share['change']:+.1f} pp)", VOLUME_PRECISION_BCM)
 
 
 # --- Eurostat beside the Statistical Review -------------------------------------------------------

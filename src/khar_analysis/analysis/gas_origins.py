@@ -220,31 +220,6 @@ def bounded_tops(bounded: pd.DataFrame) -> dict[str, list[str] | None]:
     return out
 
 
-def energy2_evidence(direct: pd.DataFrame, bounded: pd.DataFrame, sources: dict[int, str]) -> pd.DataFrame:
-    """The rows ENERGY-2's rank rests on: imports by origin where the importer is listed (exact), and the
-    bounds where it is hidden, each with its edition's manifest id. ``source_id, edition, data_year, origin,
-    how, low_bcm, high_bcm, share_pct`` (bcm; ``how`` is ``listed`` or ``bounded``; share only when listed)."""
-    exact = direct.assign(how="listed", low_bcm=direct["total_bcm"], high_bcm=direct["total_bcm"])
-    ranges = bounded.assign(how="bounded", low_bcm=bounded["lower_bcm"], high_bcm=bounded["upper_bcm"],
-                            share_pct=float("nan"))
-    cols = ["edition", "data_year", "origin", "how", "low_bcm", "high_bcm", "share_pct"]
-    out = pd.concat([exact[cols], ranges[cols]], ignore_index=True).round({"low_bcm": 3, "high_bcm": 3,
-                                                                            "share_pct": 2})
-    out.insert(0, "source_id", [sources[int(e)] for e in out["edition"]])
-    return out
-
-
-def energy2_filter(importer: str) -> tuple[str, str]:
-    """The filter behind :func:`energy2_evidence`, in words and as code."""
-    words = (f"{importer}'s gas imports by origin (pipeline plus LNG) in every edition that lists it as an importer, "
-             f"and the bounds on them (flows to the residual row that hides it, and its consumption less LNG) in "
-             "every edition that does not")
-    code = (f'importer == "{importer}" and matrix in ("pipeline", "lng") (listed editions) | importer_label == '
-            f'"Rest of Europe" and matrix == "pipeline", importer == "{importer}" and matrix == "lng", '
-            f'country == "{importer}" (consumption) (hidden editions)')
-    return words, code
-
-
 def describe_origins(ranked: pd.DataFrame, n: int) -> str:
     """'RUS 33.9% > AZE 23.8% > ...' for the first ``n`` origins of one edition's :func:`imports_by_origin`."""
     year = int(ranked["data_year"].iloc[0])
@@ -349,31 +324,17 @@ def energy3_routes(series: pd.DataFrame, route: pd.DataFrame, transit: pd.DataFr
              "observed_text": f"{head}; {describe_flow(transit, after_start, origin, transit_country)}"})
 
 
-def energy3_evidence(series: pd.DataFrame, flows: dict[str, pd.DataFrame], sources: dict[int, str],
-                     baseline: tuple[int, int], after_start: int) -> pd.DataFrame:
-    """The rows behind ENERGY-3's route parts: the exporter's first-published exports to Europe in the
-    baseline and after years, and each :func:`flow_into` table in ``flows`` (name -> table) from
-    ``after_start``, each row with its edition's manifest id. ``source_id, table, edition, data_year,
-    row_label, lower_bcm, upper_bcm, received`` (for the export series lower = upper = the volume)."""
-    sel = series[series["year"].between(*baseline) | (series["year"] >= after_start)]
-    frames = [pd.DataFrame({"table": "exports to Europe", "edition": sel["edition"], "data_year": sel["year"],
-                            "row_label": "Europe", "lower_bcm": sel["partner_bcm"], "upper_bcm": sel["partner_bcm"],
-                            "received": None})]
-    for name, table in flows.items():
-        part = table[table["data_year"] >= after_start]
-        frames.append(part.assign(table=name)[["table", "edition", "data_year", "row_label", "lower_bcm", "upper_bcm",
-                                               "received"]])
-    out = pd.concat(frames, ignore_index=True).round({"lower_bcm": 3, "upper_bcm": 3})
-    out.insert(0, "source_id", [sources[int(e)] for e in out["edition"]])
-    return out
+def route_margin(series: pd.DataFrame, flows: pd.DataFrame, baseline: tuple[int, int], after_start: int,
+                 margin_bcm: float = 0.0) -> tuple[float, str, str]:
+    """The margin of a route premise of :func:`energy3_routes` in bcm, as ``(value, unit, against)``: the
+    smaller of the exporter's rise in exports to Europe and the origin's smallest certain flow from
+    ``after_start`` (a listed flow, or a bounded one's lower bound less ``margin_bcm``)."""
+    vol = compare_periods(series, "partner_bcm", baseline, (after_start, int(series["year"].max())))
+    sel = flows[flows["data_year"] >= after_start]
+    certain = [r.lower_bcm - (0.0 if r.listed else margin_bcm) for r in sel.itertuples()]
+    flow = min(certain)
+    if vol["change"] <= flow:
+        return vol["change"], "bcm", "rise of exports to Europe"
+    return flow, "bcm", "smallest certain flow along the route from " + str(after_start)
 
 
-def energy3_filter(origin: str, exporter: str, transit: str, after_start: int) -> tuple[str, str]:
-    """The filter behind :func:`energy3_evidence`, in words and as code."""
-    words = (f"{exporter}'s pipeline exports to Europe as first published (baseline and after years), and "
-             f"{origin}'s pipeline flows to {exporter} and to {transit} (exact where listed, bounded by the row "
-             f"that hides them otherwise) from {after_start}")
-    code = (f'matrix == "pipeline" and ((exporter == "{exporter}" and importer == "_EUR") or (exporter == "{origin}" '
-            f'and importer in ("{exporter}", "{transit}", its residual row))) and data_year >= {after_start} '
-            "(exports also in baseline years)")
-    return words, code
