@@ -37,13 +37,57 @@ def test_supplier_ranking_window_shares_and_ties():
     assert arms.describe_top(ranking, 2) == "RUS 60.0% > ISR 30.0%"
 
 
-def test_window_ranks_and_robustness_variants():
+def test_window_ranks():
     windows = arms.window_ranks(SMALL, "AZE", "TUR", 2, 2011, 2013)
     assert windows["window"].tolist() == ["2011-2012", "2012-2013"] and windows["rank"].tolist() == [3, 2]
-    variants = arms.robustness_variants({"a": SMALL, "b": SMALL[SMALL["supplier"] != "ISR"]}, "a", "AZE",
-                                        2011, 2019, 1, n=2)
-    assert variants == {"b, 2011-2019": ["RUS", "TUR"], "a, 2010-2018": ["BLR", "RUS"],
-                        "a, 2012-2020": ["TUR", "ISR"]}
+
+
+def test_robustness_rankings_cover_every_release_split_and_window():
+    by_source = {"a": {"reported": SMALL}, "b": {"equal": SMALL, "last_year": SMALL[SMALL["supplier"] != "ISR"]}}
+    table = arms.robustness_rankings(by_source, {"a": "A", "b": "B"}, "a", "AZE", 2011, 2019, 1)
+    variants = list(dict.fromkeys(table["variant"]))
+    assert variants == ["A, 2010-2018", "A, 2011-2019", "A, 2012-2020", "B, split equal, 2010-2018",
+                        "B, split equal, 2011-2019", "B, split equal, 2012-2020", "B, split last_year, 2010-2018",
+                        "B, split last_year, 2011-2019", "B, split last_year, 2012-2020"]
+    primary = table[table["is_primary"]]
+    assert set(primary["variant"]) == {"A, 2011-2019"} and primary["supplier"].tolist() == ["RUS", "ISR", "TUR"]
+    amounts = arms.variant_amounts(table, places=1, keep=("TUR",))
+    assert "A, 2011-2019" not in amounts and len(amounts) == 8
+    assert amounts["B, split last_year, 2011-2019"] == ({"RUS": 60.0, "TUR": 10.0}, 70.0)
+    failing = arms.failing_variants(table, ["RUS", "ISR"])
+    assert failing["variant"].tolist() == ["A, 2010-2018", "A, 2012-2020", "B, split equal, 2010-2018",
+                                           "B, split equal, 2012-2020", "B, split last_year, 2010-2018",
+                                           "B, split last_year, 2011-2019", "B, split last_year, 2012-2020"]
+    assert failing["order"].iloc[0] == "BLR 49.7% > RUS 30.2% > ISR 15.1%"
+    evidence = arms.variant_evidence(table, 2)
+    assert evidence["variant"].iloc[0] == "A, 2011-2019" and evidence["rank"].max() == 2
+    assert list(evidence.columns[:2]) == ["source_id", "variant"]
+    with pytest.raises(ValueError, match="one unsplit release"):
+        arms.robustness_rankings(by_source, {"a": "A", "b": "B"}, "b", "AZE", 2011, 2019, 1)
+
+
+def test_amounts_window_rows_and_filters():
+    ranking = arms.supplier_ranking(SMALL, "AZE", 2011, 2020)
+    assert arms.amounts(ranking) == ({"RUS": 60.0, "TUR": 50.0, "ISR": 35.0}, 145.0)
+    assert arms.amounts(ranking, places=1, keep=("ISR",)) == ({"RUS": 60.0, "ISR": 35.0}, 145.0)
+    rows = arms.window_rows(SMALL.assign(deal_id=range(6), is_delivery_year_estimate=False), "AZE", 2011, 2020)
+    assert rows["supplier"].tolist() == ["ISR", "ISR", "RUS", "TUR", "TUR"]
+    assert "BLR" not in set(rows["supplier"])  # delivered in 2010, outside the window
+    words, code = arms.window_filter("AZE", 2011, 2020, "TUR")
+    assert code == 'recipient == "AZE" and 2011 <= delivery_year <= 2020 and supplier == "TUR"' and "TUR" in words
+    words, code = arms.variant_filter("AZE", 2011, 2020, 1, 6)
+    assert "[(2010, 2019), (2011, 2020), (2012, 2021)]" in code and "aggregated" in words
+
+
+def test_vintage_note_and_war_margin():
+    ranking = arms.supplier_ranking(SMALL, "AZE", 2011, 2020)
+    note = arms.vintage_note(ranking, {"TUR": 30.0, "UKR": 1.0}, "old release", "a page")
+    assert note == ("TUR 34.5% here, 30% in the old release (+4.5 pp); UKR 0.0% here, 1% in the old release "
+                    "(-1.0 pp) (the old release as reported by a page)")
+    value, unit, against = arms.war_margin(SMALL, "AZE", "TUR", (2011, 2019), 2020)
+    assert (round(value, 1), unit) == (78.9, "pp") and against == "TUR's 2020 share over its 2011-2019 share"
+    no_uav = SMALL.assign(description=SMALL["description"].str.replace("UAV", "aircraft"))
+    assert arms.war_margin(no_uav, "AZE", "TUR", (2011, 2019), 2020)[:2] == (-1.0, "UAVs")
 
 
 def test_war_premise_inline():

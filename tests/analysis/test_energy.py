@@ -35,6 +35,26 @@ def test_role_rose_needs_volume_and_share_inline():
     assert holds is False and text == "8.0 -> 11.5 bcm, share 5.0% -> 5.0% (2021 -> 2022-2023)"
 
 
+def test_role_margin_takes_the_measure_that_rose_less_inline():
+    series = pd.DataFrame({"year": [2021, 2022, 2023], "partner_bcm": [10.0, 11.0, 13.0],
+                           "share_pct": [5.0, 6.0, 7.0]})
+    value, unit, against, precision = energy.role_margin(series, (2021, 2021), 2022)
+    assert (value, unit, precision) == (2.0, "bcm", energy.VOLUME_PRECISION_BCM)  # +20% against the share's +30%
+    assert against == "volume 2022-2023 over 2021 (share +1.5 pp)"
+    fell = series.assign(share_pct=[5.0, 4.0, 4.5])
+    value, unit, against, _ = energy.role_margin(fell, (2021, 2021), 2022)
+    assert (value, unit) == (-0.75, "pp") and against.startswith("share 2022-2023 over 2021")
+
+
+def test_eurostat_amounts_replace_one_origin_inline():
+    eurostat = pd.DataFrame({"year": [2019, 2020], "partner_bcm": [12.0, 9.0], "total_bcm": [40.0, 30.0]})
+    direct = pd.DataFrame({"data_year": [2020, 2020, 2021], "origin": ["RUS", "AZE", "RUS"],
+                           "total_bcm": [10.0, 8.0, 7.0]})
+    assert energy.eurostat_amounts(eurostat, direct, "RUS") == {
+        "Eurostat nrg_ti_gas for RUS, Statistical Review for the others, data 2020": ({"RUS": 9.0, "AZE": 8.0},
+                                                                                       30.0)}
+
+
 @pytest.fixture(scope="module")
 def review(raw):
     for y in EDITIONS:
@@ -55,7 +75,7 @@ def test_role_rose_and_its_verdict_can_fail(review):
     series = energy.europe_series(review.interregional, 2024)
     holds, text = energy.role_rose(series, (2021, 2021), 2022)
     assert holds and "2021 -> 2022-2023" in text
-    claim = claims.load_register()["ENERGY-1"]
+    claim = claims.load_register()["ENERGY-1"].part_claim("azerbaijan")
     assert claims.assess(claim, holds).verdict == "reproduced"
     fell = series.assign(share_pct=series["share_pct"].where(series["year"] < 2022, 1.0))
     assert energy.role_rose(fell, (2021, 2021), 2022)[0] is False

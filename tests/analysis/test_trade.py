@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from khar_analysis.analysis import trade
+from khar_analysis.claims import compound, families
 from khar_analysis.claims import register as claims
 from khar_analysis.provenance import manifest
 from khar_analysis.sources import registry, wits
@@ -35,6 +36,27 @@ def test_ranks_and_premise_inline():
     assert holds is False and text.startswith("not in the top five in 2015")
     assert trade.rank_premise(by_year, 2, 2014, 2014)[0] is True
     assert trade.last_years(by_year, 2) == (2014, 2015)
+
+
+def test_rank_margin_window_rows_and_filter_inline():
+    s = _summary({2014: {"RUS": 20.0, "TUR": 30.0, "DEU": 10.0, "ITA": 8.0, "CHN": 5.0},
+                  2015: {"TUR": 25.0, "RUS": 24.0, "DEU": 15.0, "ITA": 12.0, "CHN": 11.0}},
+                 {2014: 100.0, 2015: 200.0})
+    value, unit, against, precision = trade.rank_margin(s, "import", "RUS", 2, 2014, 2015)
+    assert (value, unit, precision) == (pytest.approx(9.0), "pp", trade.SHARE_PRECISION_PP)
+    assert against == "RUS over DEU (place 3) in 2015, its closest year of 2014-2015"
+    value, _, against, _ = trade.rank_margin(s, "import", "RUS", 1, 2014, 2015)
+    assert value == pytest.approx(-10.0) and against.startswith("RUS behind TUR (place 1) in 2014")
+    unlisted = _summary({2015: {"TUR": 25.0, "DEU": 15.0, "ITA": 12.0, "CHN": 11.0, "USA": 9.0}}, {2015: 100.0})
+    value, _, against, _ = trade.rank_margin(unlisted, "import", "RUS", 3, 2015, 2015)
+    assert value == pytest.approx(-3.0) and "behind ITA (place 3)" in against  # RUS at most 9% (the fifth)
+    with pytest.raises(ValueError, match="among the five listed"):
+        trade.rank_margin(s, "import", "RUS", 5, 2014, 2015)
+    rows = trade.window_partners(s, "import", 2015, 2015)
+    assert rows["partner"].tolist() == ["TUR", "RUS", "DEU", "ITA", "CHN"] and set(rows["total_usd_mn"]) == {200.0}
+    words, code = trade.window_filter(s, "import", 2014, 2015)
+    assert code == 'reporter == "AZE" and flow == "import" and measure in ("partner", "total") and 2014 <= year <= 2015'
+    assert "five largest import partners" in words
 
 
 @pytest.fixture
@@ -84,11 +106,18 @@ def test_rank_premise_can_fail(raw):
     register = claims.load_register()
     holds, text = trade.rank_premise(by_year, 3, 2006, 2015)
     assert holds and "rank 1 in 2015" in text
-    assert claims.assess(register["TRADE-1"], holds).verdict == "not_testable"
+
+    def verdict(premise):
+        return compound.assess_compound(register["TRADE-1"], {"product_supply": None,
+                                                              "all_goods_rank": compound.observation(premise)})
+
+    assert verdict(holds).verdict == "not_testable"
+    value, unit, against, _ = trade.rank_margin(s, "import", "RUS", 3, 2006, 2015)
+    assert value > 0 and unit == "pp" and against.startswith("RUS over ")
     worse = by_year.assign(rank=by_year["rank"].where(by_year["year"] != 2010, 4))
     held, _ = trade.rank_premise(worse, 3, 2006, 2015)
     assert held is False
-    assert claims.assess(register["TRADE-1"], held).verdict == "not_reproduced"
+    assert verdict(held).verdict == "not_reproduced"
     absent = by_year.assign(rank=by_year["rank"].where(by_year["year"] != 2015, pd.NA))
     assert trade.rank_premise(absent, 3, 2006, 2015)[0] is False
     with pytest.raises(ValueError, match="top five"):
@@ -102,16 +131,22 @@ def test_trade3_premise_on_turkey_and_its_verdicts(raw):
     claim = claims.load_register()["TRADE-3"]
     window = trade.last_years(by_year, 10)
     assert window == (2006, 2015)
-    holds, text = trade.rank_premise(by_year, claims.claimed_value("TRADE-3"), *window)
+    threshold = families.part_value("TRADE-3", "trade_tie")
+    holds, text = trade.rank_premise(by_year, threshold, *window)
     assert holds and "rank 3 in 2015" in text and "rank 1 in 9 of 10 years" in text
-    verdict = claims.assess(claim, holds, observed_text=text)
-    assert verdict.verdict == "not_testable" and "premise holds" in verdict.reason and "TÜİK" in verdict.reason
+
+    def verdict(premise, observed_text=None):
+        return compound.assess_compound(claim, {"constraint": None, "tourism_tie": None, "trade_tie":
+                                                compound.observation(premise, observed_text=observed_text)})
+
+    held = verdict(holds, text)
+    assert held.verdict == "not_testable" and "tested part trade_tie holds" in held.reason and "TÜİK" in held.reason
     # a stricter reading (top two) fails in 2015, and so does the verdict
     stricter, _ = trade.rank_premise(by_year, 2, *window)
     assert stricter is False
-    assert claims.assess(claim, stricter).verdict == "not_reproduced"
+    assert verdict(stricter).verdict == "not_reproduced"
     # a wider window reaches years Russia was not among the five
-    assert trade.rank_premise(by_year, claims.claimed_value("TRADE-3"), *trade.last_years(by_year, 20))[0] is False
+    assert trade.rank_premise(by_year, threshold, *trade.last_years(by_year, 20))[0] is False
 
 
 @pytest.mark.integration

@@ -28,7 +28,7 @@ def test_build_writes_the_report_and_the_ledger(built):
     rows = list(csv.DictReader((lay.reports / "ledger.csv").open(encoding="utf-8")))
     assert {"claim_id", "verdict", "observed", "claimed", "notebook"} <= set(rows[0])
     arms = {r["claim_id"]: r["verdict"] for r in rows if r["notebook"] == "01_arms_imports"}
-    assert arms == {"ARMS-1": "reproduced", "ARMS-2": "not_testable", "ARMS-R": "reproduced"}
+    assert arms == {"ARMS-1": "reproduced", "ARMS-2": "not_testable", "ARMS-R": "reproduced_with_caveat"}
     assert {r["parameters"] for r in rows} == {""}, "a default build overrides nothing"
     html = (lay.reports / "index.html").read_text(encoding="utf-8")
     assert 'id="overrides"' not in html, "no override banner on a default build"

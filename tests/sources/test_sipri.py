@@ -217,3 +217,20 @@ def test_all_splits_gives_every_split():
     splits = sipri.all_splits(orders)
     assert list(splits) == list(sipri.SPLITS)
     assert [splits[s]["delivery_year"].tolist() for s in sipri.SPLITS] == [[2012, 2013], [2012], [2013]]
+
+
+def test_release_labels_name_each_register():
+    labels = sipri.release_labels(["sipri_register_peryear_2026-02-12", "sipri_register_2024-03-18"])
+    assert labels == {"sipri_register_peryear_2026-02-12": "March-2025 release, per-year",
+                      "sipri_register_2024-03-18": "March-2024 release, classic"}
+
+
+@pytest.mark.integration
+def test_releases_by_split_spreads_only_the_classic_registers(raw):
+    ids = ["sipri_register_peryear_2026-02-12", "sipri_register_2024-03-18"]
+    for s in ids:
+        raw(s)
+    by_source = sipri.releases_by_split(ids)
+    assert list(by_source[ids[0]]) == ["reported"] and list(by_source[ids[1]]) == list(sipri.SPLITS)
+    totals = {split: t["tiv_delivered_mn"].sum() for split, t in by_source[ids[1]].items()}
+    assert max(totals.values()) - min(totals.values()) < 1e-6  # a split moves TIV between years, never adds any

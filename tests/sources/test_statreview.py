@@ -207,3 +207,10 @@ def test_every_edition_names_its_loader_and_edition():
     for edition in EDITIONS:
         src = manifest.get(f"ei_statistical_review_{edition}")
         assert registry.loader_of(src) is statreview.load_review and src.format["edition"] == str(edition)
+
+
+def test_edition_sources_map_each_edition_to_its_record():
+    ids = ["ei_statistical_review_2019", "ei_statistical_review_2024"]
+    assert statreview.edition_sources(ids) == {2019: "ei_statistical_review_2019", 2024: "ei_statistical_review_2024"}
+    with pytest.raises(ValueError, match="the same edition was given twice"):
+        statreview.edition_sources([ids[0], ids[0]])

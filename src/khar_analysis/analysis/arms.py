@@ -170,18 +170,135 @@ def split_sensitivity(splits: dict[str, dict[str, pd.DataFrame]], recipient: str
     return pd.DataFrame(rows)
 
 
-def robustness_variants(releases: dict[str, pd.DataFrame], reference: str, recipient: str, start: int, end: int,
-                        shift: int, n: int = 4) -> dict[str, list[str]]:
-    """Top-``n`` order under every other release (same window) and under windows shifted by ``+-shift`` years
-    in the reference release: the variants ARMS-R assesses."""
-    out: dict[str, list[str]] = {}
-    for label, transfers in releases.items():
-        if label != reference:
-            out[f"{label}, {start}-{end}"] = top_order(supplier_ranking(transfers, recipient, start, end), n)
-    for d in sorted({-shift, shift} - {0}):
-        ranking = supplier_ranking(releases[reference], recipient, start + d, end + d)
-        out[f"{reference}, {start + d}-{end + d}"] = top_order(ranking, n)
+#: The unit of every ranked amount here (what a ranking's margin is stated in).
+UNIT = "TIV mn"
+
+
+def amounts(ranking: pd.DataFrame, places: int | None = None,
+            keep: tuple[str, ...] = ()) -> tuple[dict[str, float], float]:
+    """Supplier -> TIV (millions) of a :func:`supplier_ranking` table, and the window's total (all suppliers):
+    what a ranking's margin needs (the TIV gap between two places, and that gap in percentage points).
+
+    ``places`` keeps only the first suppliers (a margin needs the claimed places and the next one; the rest
+    only lengthen the verdict's text), and ``keep`` the named suppliers wherever they rank.
+    """
+    top = ranking if places is None else ranking[(ranking["rank"] <= places) | ranking["supplier"].isin(keep)]
+    return dict(zip(top["supplier"], top["tiv_mn"].astype(float), strict=True)), float(ranking["tiv_mn"].sum())
+
+
+def window_filter(recipient: str, start: int, end: int, supplier: str | None = None) -> tuple[str, str]:
+    """The filter that selects a window's delivery rows, in words and as code (for evidence files)."""
+    who = f" from {supplier}" if supplier else ""
+    words = (f"every delivery row{who} to {recipient} with a delivery year from {start} to {end} (one row per "
+             "order and delivery year, TIV delivered in millions)")
+    code = f'recipient == "{recipient}" and {start} <= delivery_year <= {end}'
+    return words, code + (f' and supplier == "{supplier}"' if supplier else "")
+
+
+def window_rows(transfers: pd.DataFrame, recipient: str, start: int, end: int,
+                supplier: str | None = None) -> pd.DataFrame:
+    """The delivery rows a window's ranking sums (:func:`window_filter`), sorted by supplier, year and deal.
+
+    Returns ``deal_id, supplier, delivery_year, designation, description, units_delivered,
+    tiv_delivered_mn, is_delivery_year_estimate``.
+    """
+    sel = transfers[(transfers["recipient"] == recipient) & transfers["delivery_year"].between(start, end)]
+    if supplier is not None:
+        sel = sel[sel["supplier"] == supplier]
+    cols = ["deal_id", "supplier", "delivery_year", "designation", "description", "units_delivered",
+            "tiv_delivered_mn", "is_delivery_year_estimate"]
+    return sel.sort_values(["supplier", "delivery_year", "deal_id", "designation"], kind="mergesort")[cols] \
+        .reset_index(drop=True)
+
+
+def robustness_rankings(by_source: dict[str, dict[str, pd.DataFrame]], labels: dict[str, str], reference: str,
+                        recipient: str, start: int, end: int, shift: int) -> pd.DataFrame:
+    """Every supplier ranking ARMS-R judges: each release (``by_source``: source id -> split -> transfers;
+    the per-year register has one entry, the classic registers one per split rule) in the window and in
+    the window shifted by ``-shift`` and ``+shift`` years.
+
+    Returns one row per variant and supplier: ``variant, is_primary, source_id, release, split, start, end,
+    rank, supplier, tiv_mn, share_pct``; the primary is ``reference``'s unsplit table in ``start..end``.
+    """
+    frames = []
+    for source_id, splits in by_source.items():
+        for split, transfers in splits.items():
+            for d in sorted({-shift, 0, shift}):
+                ranking = supplier_ranking(transfers, recipient, start + d, end + d)
+                how = "" if len(splits) == 1 else f", split {split}"
+                frames.append(ranking.assign(
+                    variant=f"{labels[source_id]}{how}, {start + d}-{end + d}",
+                    is_primary=source_id == reference and d == 0 and len(splits) == 1, source_id=source_id,
+                    release=labels[source_id], split=split, start=start + d, end=end + d))
+    out = pd.concat(frames, ignore_index=True)
+    if int(out.drop_duplicates("variant")["is_primary"].sum()) != 1:
+        raise ValueError(f"the reference {reference!r} must be one unsplit release among {list(by_source)}")
+    cols = ["variant", "is_primary", "source_id", "release", "split", "start", "end", "rank", "supplier",
+            "tiv_mn", "share_pct"]
+    return out[cols]
+
+
+def variant_amounts(rankings: pd.DataFrame, places: int | None = None,
+                    keep: tuple[str, ...] = ()) -> dict[str, tuple[dict[str, float], float]]:
+    """:func:`amounts` of every non-primary variant of a :func:`robustness_rankings` table, in its order."""
+    out = {}
+    for variant, part in rankings[~rankings["is_primary"]].groupby("variant", sort=False):
+        out[str(variant)] = amounts(part, places, keep)
     return out
+
+
+def variant_evidence(rankings: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The first ``n`` places of every variant of a :func:`robustness_rankings` table (primary first): the
+    aggregated rows behind ARMS-R. ``source_id, variant, split, start, end, rank, supplier, tiv_mn,
+    share_pct`` (TIV in millions, shares in percent, both rounded to 0.01)."""
+    top = rankings[rankings["rank"] <= n].copy()
+    top["order"] = ~top["is_primary"]
+    top = top.sort_values("order", kind="mergesort").round({"tiv_mn": 2, "share_pct": 2})
+    return top[["source_id", "variant", "split", "start", "end", "rank", "supplier", "tiv_mn", "share_pct"]] \
+        .reset_index(drop=True)
+
+
+def variant_filter(recipient: str, start: int, end: int, shift: int, n: int) -> tuple[str, str]:
+    """The filter behind :func:`variant_evidence`, in words and as code."""
+    words = (f"aggregated, not raw: for each release, split rule and window ({start}-{end} and shifted by "
+             f"{shift} year(s) either way), the first {n} suppliers to {recipient} by TIV delivered (millions), "
+             "summed from that release's delivery rows; the raw rows behind all variants run to several hundred")
+    code = (f'recipient == "{recipient}" and start <= delivery_year <= end for (start, end) in '
+            f"[({start - shift}, {end - shift}), ({start}, {end}), ({start + shift}, {end + shift})]; "
+            f"sum tiv_delivered_mn by supplier; rank <= {n}")
+    return words, code
+
+
+def failing_variants(rankings: pd.DataFrame, claimed: list[str]) -> pd.DataFrame:
+    """The variants of a :func:`robustness_rankings` table whose top places differ from ``claimed``, with
+    their top ``len(claimed) + 1`` suppliers: ``variant, order`` (empty when every variant holds)."""
+    rows = []
+    for variant, part in rankings.groupby("variant", sort=False):
+        top = list(part["supplier"].head(len(claimed)))
+        if top != list(claimed):
+            rows.append({"variant": variant, "order": describe_top(part, len(claimed) + 1)})
+    return pd.DataFrame(rows, columns=["variant", "order"])
+
+
+def vintage_note(ranking: pd.DataFrame, reported: dict[str, float], release: str, cited: str) -> str:
+    """Today's shares beside the shares a secondary source reports for a release not in the mirror, e.g.
+    ``'TUR 3.8% here, 2.9% in the March-2021 release (+0.9 pp); ... (as reported by ...)'`` (percent, pp)."""
+    shares = dict(zip(ranking["supplier"], ranking["share_pct"], strict=True))
+    parts = [f"{code} {shares.get(code, 0.0):.1f}% here, {pct:g}% in the {release} "
+             f"({shares.get(code, 0.0) - pct:+.1f} pp)" for code, pct in reported.items()]
+    return f"{'; '.join(parts)} (the {release} as reported by {cited})"
+
+
+def war_margin(transfers: pd.DataFrame, recipient: str, supplier: str, before: tuple[int, int],
+               year: int) -> tuple[float, str, str]:
+    """The margin of :func:`war_premise`, as ``(value, unit, against)``: ``supplier``'s share in ``year``
+    minus its share over ``before`` (percentage points); with no UAV delivered in ``year`` the premise
+    fails whatever the shares, and the margin is minus one delivery (``UAVs``)."""
+    if uav_deliveries(transfers, recipient, supplier, year, year)["units_delivered"].sum() <= 0:
+        return -1.0, "UAVs", f"no UAV delivered by {supplier} in {year}"
+    shares = share_before_and_in(transfers, recipient, supplier, before, year)
+    return (shares["year_pct"] - shares["before_pct"], "pp",
+            f"{supplier}'s {year} share over its {before[0]}-{before[1]} share")
 
 
 def coverage(transfers: pd.DataFrame) -> tuple[int, int]:

@@ -193,16 +193,30 @@ def bounded_origins(matrices: pd.DataFrame, consumption: pd.DataFrame, importer:
                            kind="mergesort")[cols].reset_index(drop=True)
 
 
-def energy2_variants(direct: pd.DataFrame, bounded: pd.DataFrame, primary_edition: int) -> dict[str, list[str]]:
-    """Top supplier in every other edition: direct where the importer is listed, bounded where hidden
-    (an empty list when the bounds do not decide)."""
-    out: dict[str, list[str]] = {}
-    for edition, part in direct.groupby("edition", sort=True):
-        if edition != primary_edition:
-            out[f"edition {edition} (data {int(part['data_year'].iloc[0])}), listed"] = top_supplier(part)
+#: Origins' volumes in the matrices are given to 0.1 bcm in the coarsest edition (2023): a gap between two
+#: origins within it is a knife-edge.
+ORIGIN_PRECISION_BCM = 0.1
+
+
+def origin_amounts(ranked: pd.DataFrame) -> tuple[dict[str, float], float]:
+    """Origin -> imports (bcm) of one edition's :func:`imports_by_origin` rows, and the importer's total:
+    what a ranking's margin needs."""
+    return dict(zip(ranked["origin"], ranked["total_bcm"].astype(float), strict=True)), float(ranked["total_bcm"].sum())
+
+
+def listed_amounts(direct: pd.DataFrame, primary_edition: int) -> dict[str, tuple[dict[str, float], float]]:
+    """:func:`origin_amounts` of every edition that lists the importer, except ``primary_edition``."""
+    return {f"edition {edition} (data {int(part['data_year'].iloc[0])}), listed": origin_amounts(part)
+            for edition, part in direct.groupby("edition", sort=True) if edition != primary_edition}
+
+
+def bounded_tops(bounded: pd.DataFrame) -> dict[str, list[str] | None]:
+    """The top supplier in every edition that hides the importer (:func:`bounded_origins`): a one-element
+    list where the bounds decide it, None where they do not (an undecided variant, neither held nor failed)."""
+    out: dict[str, list[str] | None] = {}
     for edition, part in bounded.groupby("edition", sort=True):
         top = list(part.loc[part["is_top"], "origin"])
-        out[f"edition {edition} (data {int(part['data_year'].iloc[0])}), bounded"] = top
+        out[f"edition {edition} (data {int(part['data_year'].iloc[0])}), bounded"] = top or None
     return out
 
 
@@ -280,32 +294,47 @@ def describe_flow(flows: pd.DataFrame, after_start: int, exporter: str, importer
     return f"{exporter} -> {importer} bcm: {'; '.join(parts)} -> received: {mark}"
 
 
-def energy3_premise(series: pd.DataFrame, route: pd.DataFrame, transit: pd.DataFrame, baseline: tuple[int, int],
-                    after_start: int, exporter: str, origin: str, transit_country: str, scope: str) -> dict:
-    """Keyword arguments for :func:`khar_analysis.claims.register.verdict` on the laundering premise.
+def energy3_routes(series: pd.DataFrame, route: pd.DataFrame, transit: pd.DataFrame, baseline: tuple[int, int],
+                   after_start: int, exporter: str, origin: str, transit_country: str) -> tuple[dict, dict]:
+    """Observations (keyword arguments of a compound part's observation) for the two routes of the
+    laundering allegation, each three-valued (None when the matrices cannot decide):
 
-    The primary premise: ``exporter``'s pipeline exports to Europe (``series``, e.g.
-    :func:`khar_analysis.analysis.energy.first_published_series`) were higher on average from
-    ``after_start`` than over ``baseline``,
-    and ``origin``'s gas certainly reached ``exporter`` in every year from ``after_start`` (``route``, a
-    :func:`flow_into` table). The variant swaps the second part for ``origin``'s gas reaching
-    ``transit_country`` (``transit``). Three-valued: None when the matrices cannot decide, and the
-    ``reason`` starts with ``scope`` (what volumes cannot show) and then names the row that hides ``exporter``.
+    * through ``exporter``: its pipeline exports to Europe (``series``, e.g.
+      :func:`khar_analysis.analysis.energy.first_published_series`) were higher on average from
+      ``after_start`` than over ``baseline``, and ``origin``'s gas certainly reached ``exporter`` in every
+      year from ``after_start`` (``route``, a :func:`flow_into` table);
+    * through ``transit_country``: the same rise, and ``origin``'s gas reaching it (``transit``).
+
+    Where the route is undecidable, its ``reason`` names the row that hides ``exporter``.
     """
     vol = compare_periods(series, "partner_bcm", baseline, (after_start, int(series["year"].max())))
     rose = bool(vol["change"] > 0)
     span = f"{baseline[0]}" if baseline[0] == baseline[1] else f"{baseline[0]}-{baseline[1]}"
-    text = (f"{exporter} -> Europe {vol['before']:.1f} -> {vol['after']:.1f} bcm ({span} -> {after_start}-"
-            f"{int(series['year'].max())}); {describe_flow(route, after_start, origin, exporter)}; "
-            f"{describe_flow(transit, after_start, origin, transit_country)}")
-    label = (f"the {transit_country} route: {origin} gas reaches {transit_country} while {exporter}'s exports to "
-             "Europe rise")
-    observed = _and3([rose, received_after(route, after_start)])
-    reason = scope
-    if observed is None:
+    head = f"{exporter} -> Europe {vol['before']:.1f} -> {vol['after']:.1f} bcm ({span} -> {after_start}-" \
+           f"{int(series['year'].max())})"
+    via = _and3([rose, received_after(route, after_start)])
+    reason = ""
+    if via is None:
         hidden = sorted(set(route.loc[(route["data_year"] >= after_start) & ~route["listed"], "row_label"]))
-        rows = ", ".join(repr(h) for h in hidden)
-        reason += (f"; the premise cannot be decided: the matrices fold {exporter} into {rows}, a row other "
-                   f"countries share, so {origin}'s flow to it bounds {exporter}'s imports only from above")
-    return {"observed": observed, "observed_text": text, "reason": reason,
-            "variants": {label: _and3([rose, received_after(transit, after_start)])}}
+        reason = (f"the matrices fold {exporter} into {', '.join(repr(h) for h in hidden)}, a row other countries "
+                  f"share, so {origin}'s flow to it bounds {exporter}'s imports only from above")
+    return ({"observed": via, "observed_text": f"{head}; {describe_flow(route, after_start, origin, exporter)}",
+             "reason": reason},
+            {"observed": _and3([rose, received_after(transit, after_start)]),
+             "observed_text": f"{head}; {describe_flow(transit, after_start, origin, transit_country)}"})
+
+
+def route_margin(series: pd.DataFrame, flows: pd.DataFrame, baseline: tuple[int, int], after_start: int,
+                 margin_bcm: float = 0.0) -> tuple[float, str, str]:
+    """The margin of a route premise of :func:`energy3_routes` in bcm, as ``(value, unit, against)``: the
+    smaller of the exporter's rise in exports to Europe and the origin's smallest certain flow from
+    ``after_start`` (a listed flow, or a bounded one's lower bound less ``margin_bcm``)."""
+    vol = compare_periods(series, "partner_bcm", baseline, (after_start, int(series["year"].max())))
+    sel = flows[flows["data_year"] >= after_start]
+    certain = [r.lower_bcm - (0.0 if r.listed else margin_bcm) for r in sel.itertuples()]
+    flow = min(certain)
+    if vol["change"] <= flow:
+        return vol["change"], "bcm", "rise of exports to Europe"
+    return flow, "bcm", "smallest certain flow along the route from " + str(after_start)
+
+

@@ -183,3 +183,60 @@ def agrifood_text(agri: pd.DataFrame, exports_by_year: pd.DataFrame, partner: st
     return (f"agri-food (HS 01-24) exports {last['agrifood_usd_mn']:.0f} US$ mn in {int(last['year'])} "
             f"({last['share_of_nonfuel_pct']:.1f}% of non-fuel exports), to the world only; {partner_text}; "
             "no partner x product figures")
+
+
+#: WITS gives partner shares to 0.01 percent, so a gap between two shares is known to about 0.01 pp.
+SHARE_PRECISION_PP = 0.01
+
+
+def rank_margin(summary: pd.DataFrame, flow: str, partner: str, max_rank: int, start: int,
+                end: int) -> tuple[float, str, str, float]:
+    """How far ``partner`` is from leaving (or reaching) the first ``max_rank`` places in ``start..end``.
+
+    Per year: where ``partner`` ranks ``max_rank`` or better, its share minus the share of the partner in
+    place ``max_rank + 1`` (positive); otherwise its share (at most the fifth partner's when unlisted) minus
+    the share in place ``max_rank`` (negative). The margin is the smallest over the years, in percentage
+    points, returned as ``(value, unit, against, precision)`` for a boolean rule's margin.
+    """
+    if not 1 <= max_rank <= 4:
+        raise ValueError(f"max_rank={max_rank}: the place behind it must be among the five listed")
+    tops = top_partners(summary, flow)
+    tops = tops[tops["year"].between(start, end)]
+    if tops.empty:
+        raise ValueError(f"no listed {flow} partners between {start} and {end}")
+    gaps = []
+    for year, part in tops.groupby("year", sort=True):
+        by_rank = part.set_index("rank")
+        hit = part[part["partner"] == partner]
+        own = float(hit["share_pct"].iloc[0]) if len(hit) else float(part["share_pct"].min())
+        inside = len(hit) and int(hit["rank"].iloc[0]) <= max_rank
+        place = max_rank + 1 if inside else max_rank
+        rival = by_rank.loc[place] if place in by_rank.index else None
+        if rival is None:
+            continue
+        gaps.append((own - float(rival["share_pct"]), int(year), str(rival["partner"]), place))
+    if not gaps:
+        raise ValueError(f"no year in {start}-{end} lists a partner in place {max_rank + 1}")
+    value, year, rival, place = min(gaps)
+    word = "over" if value > 0 else "behind"
+    return (value, "pp", f"{partner} {word} {rival} (place {place}) in {year}, its closest year of {start}-{end}",
+            SHARE_PRECISION_PP)
+
+
+def window_partners(summary: pd.DataFrame, flow: str, start: int, end: int) -> pd.DataFrame:
+    """The listed partners of every year ``start..end`` with the reporter's total: the rows a rank premise
+    reads. ``year, flow, rank, partner, usd_mn, share_pct, total_usd_mn``."""
+    tops = top_partners(summary, flow)
+    tops = tops[tops["year"].between(start, end)].merge(
+        totals(summary, flow).rename(columns={"usd_mn": "total_usd_mn"}), on="year", how="left", validate="m:1")
+    return tops.assign(flow=flow)[["year", "flow", "rank", "partner", "usd_mn", "share_pct", "total_usd_mn"]]
+
+
+def window_filter(summary: pd.DataFrame, flow: str, start: int, end: int) -> tuple[str, str]:
+    """The filter behind :func:`window_partners` on ``summary`` (one reporter's file), in words and as code."""
+    reporter = str(summary["reporter"].iloc[0])
+    words = (f"the five largest {flow} partners WITS lists for {reporter} in each year from {start} to {end} "
+             f"(rows 'Partner share(%)-Top 5 {flow.title()} Partner' and the matching values), with the total")
+    code = (f'reporter == "{reporter}" and flow == "{flow}" and measure in ("partner", "total") and '
+            f"{start} <= year <= {end}")
+    return words, code

@@ -243,7 +243,8 @@ def load_release(source_id: str, split: str = "equal") -> pd.DataFrame:
     """The tidy transfers of one SIPRI register source (per-year as reported; classic split by ``split``).
 
     The record's ``format.loader`` says which register layout the file has. Cached as
-    ``data/processed/sipri__transfers_{source_id}.csv`` with a sidecar naming the input's sha256, the
+    ``data/processed/sipri__transfers_{source_id}.csv`` (``..._{split}.csv`` for a classic register spread
+    by another rule than ``equal``) with a sidecar naming the input's sha256, the
     split and the hash of the code that made it.
     """
     if split not in SPLITS:
@@ -258,7 +259,9 @@ def load_release(source_id: str, split: str = "equal") -> pd.DataFrame:
         return table if kind == PERYEAR_LOADER else split_orders(table, split)
 
     params = {"split": split if kind == CLASSIC_LOADER else "reported"}
-    return processed.cached_table(f"sipri__transfers_{source_id}", [source_id], build, params=params,
+    # one file per split, so that reading every split (ARMS-R) does not rewrite one cache file in turn
+    suffix = f"_{split}" if kind == CLASSIC_LOADER and split != "equal" else ""
+    return processed.cached_table(f"sipri__transfers_{source_id}{suffix}", [source_id], build, params=params,
                                   code=processed.code_hash(sys.modules[__name__], countries), dtypes=TIDY_DTYPES)
 
 
@@ -268,3 +271,23 @@ def release_label(source_id: str) -> str:
     match = re.search(r"(\w+-\d{4}) release", src.release)
     release = f"{match.group(1)} release" if match else f"generated {src.data_generated}"
     return f"{release}, {'per-year' if src.format.get('loader') == PERYEAR_LOADER else 'classic'}"
+
+
+def releases_by_split(source_ids: list[str]) -> dict[str, dict[str, pd.DataFrame]]:
+    """Every register source under every split rule that applies to it: source id -> split -> transfers.
+
+    The per-year register reports deliveries by year, so it appears once (``reported``); a classic
+    register is spread by each rule in :data:`SPLITS`, since SIPRI gives no per-year split for it.
+    """
+    out: dict[str, dict[str, pd.DataFrame]] = {}
+    for source_id in source_ids:
+        if manifest.get(source_id).format.get("loader") == PERYEAR_LOADER:
+            out[source_id] = {"reported": load_release(source_id)}
+        else:
+            out[source_id] = {split: load_release(source_id, split) for split in SPLITS}
+    return out
+
+
+def release_labels(source_ids: list[str]) -> dict[str, str]:
+    """:func:`release_label` of each source id."""
+    return {source_id: release_label(source_id) for source_id in source_ids}

@@ -36,7 +36,7 @@ import pandas as pd
 
 from khar_analysis.core import countries, layout_checks
 from khar_analysis.core.layout_checks import UnknownLayoutError, expect_equal, expect_true
-from khar_analysis.provenance import processed
+from khar_analysis.provenance import manifest, processed
 from khar_analysis.provenance.manifest import Source
 from khar_analysis.sources import registry
 
@@ -381,3 +381,11 @@ def load_editions(source_ids: list[str], consumption_codes: tuple[str, ...] = ()
                   pd.concat([p.interregional for p in parts], ignore_index=True),
                   pd.concat([p.consumption for p in parts], ignore_index=True),
                   sorted(editions))
+
+
+def edition_sources(source_ids: list[str]) -> dict[int, str]:
+    """Edition year -> manifest source id (each record's ``format.edition``), to name an evidence row's file."""
+    out = {int(manifest.get(s).format["edition"]): s for s in source_ids}
+    if len(out) != len(source_ids):
+        raise ValueError(f"the same edition was given twice among {source_ids}")
+    return out
