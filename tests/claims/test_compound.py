@@ -45,7 +45,7 @@ def test_aggregation_rule(parts, observed, verdict):
 def test_caveat_names_the_untested_part_and_what_would_test_it():
     v = compound.assess_compound(claim(SHARE, EFFECT | {"core": False}), {"share": obs(57.0), "effect": None})
     assert "part effect not tested (data that would test it: loss records by cause)" in v.caveat
-    assert v.margin.startswith("+37.0 pp") and "(part share)" in v.margin
+    assert v.margin.startswith("+37 pp") and "(part share)" in v.margin
 
 
 def test_untestable_with_premise_gives_the_same_verdict_as_the_compound():
@@ -87,3 +87,19 @@ def test_bad_parts_stop_the_load_with_one_line(parts, found):
     message = str(err.value)
     assert message.startswith("data/claims/arms.yaml: X-1: ") and "\n" not in message
     assert found in message
+
+
+def test_a_part_s_template_that_does_not_parse_stops_the_load_naming_the_part(tmp_path):
+    from khar_analysis.claims.register import _validate_extensions
+
+    record = {**BASE, "id": "X-1", "claimed": {"text": "whole"}, "rule": {"kind": "compound"},
+              "parts": [DELIVERIES | {"rule": {"kind": "at_least", "primary": "window {{ start_year"}}, EFFECT]}
+    (c,) = parse_records([record], "arms.yaml")
+    with pytest.raises(RegisterError, match=r"^arms.yaml: X-1: parts\.deliveries\.rule\.primary: "):
+        _validate_extensions(c, [record], "arms.yaml")
+
+
+def test_part_json_keeps_its_variants():
+    v = compound.assess_compound(claim(DELIVERIES, SHARE), {"deliveries": obs(12, variants={"2021": 11}),
+                                                          "share": obs(57.0)})
+    assert v.parts[0]["variants"] == {"2021": "11 (+1 UAVs above the threshold of 10) -> holds"}

@@ -51,7 +51,7 @@ def test_exact_match_rule_is_not_an_edge():
 
 
 def test_notebook_margin_checks_its_value():
-    assert margins.margin(2, "days", "before the invasion").text() == "+2.0 days before the invasion"
+    assert margins.margin(2, "days", "before the invasion").text() == "+2 days before the invasion"
     assert margins.margin(None, "days", "x").text() == ""
     with pytest.raises(ValueError, match="finite"):
         margins.margin(float("nan"), "days", "x")

@@ -109,8 +109,8 @@ def test_ranking_observation_gives_rank_margin_and_variant_margins():
     v = claims.assess(claim, claims.ranking({"RUS": 9.0, "TUR": 5.0, "UKR": 4.0}, "TIV mn", total=20.0),
                       {"late": claims.ranking({"RUS": 9.0, "TUR": 3.0, "UKR": 4.0}, "TIV mn", total=20.0)})
     assert v.verdict == "reproduced_with_caveat" and v.caveat == "does not hold under: late"
-    assert v.margin == "+1.0 TIV mn / +5.0 pp between TUR (2nd) and UKR (3rd)"
-    assert "(-1.0 TIV mn / -5.0 pp TUR against UKR for the claimed 2nd place) -> does not hold" in v.variants["late"]
+    assert v.margin == "+1 TIV mn / +5 pp between TUR (2nd) and UKR (3rd)"
+    assert "(-1 TIV mn / -5 pp TUR against UKR for the claimed 2nd place) -> does not hold" in v.variants["late"]
 
 
 def test_drop_one_row_that_flips_a_verdict_is_named():
@@ -121,7 +121,7 @@ def test_drop_one_row_that_flips_a_verdict_is_named():
     assert v.sensitivity == [{"dropped": "E1", "holds": True, "flips": False},
                              {"dropped": "E2", "holds": False, "flips": True}]
     steady = claims.assess(claim, True, sensitivity={"E1": True}, margin=claims.margin(3, "weight", "over 2"))
-    assert (steady.verdict, steady.margin) == ("reproduced", "+3.0 weight over 2")
+    assert (steady.verdict, steady.margin) == ("reproduced", "+3 weight over 2")
 
 
 def test_verdict_json_carries_the_new_fields():
@@ -129,7 +129,7 @@ def test_verdict_json_carries_the_new_fields():
     payload = v.to_json()
     for key in ("margin", "margin_value", "margin_unit", "knife_edge", "evidence", "parts", "sensitivity"):
         assert key in payload
-    assert "| margin: +2.0 unit above the threshold of 10" in v.line()
+    assert "| margin: +2 unit above the threshold of 10" in v.line()
 
 
 def test_checks_on_weaker_evidence_can_lower_a_verdict_but_never_raise_it():

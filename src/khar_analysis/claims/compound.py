@@ -76,7 +76,8 @@ def aggregate(judged: Sequence[tuple[Part, Verdict]]) -> tuple[str, str, str]:
 
 def _part_json(part: Part, v: Verdict) -> dict[str, Any]:
     return {"name": part.name, "text": part.text, "core": part.core, "verdict": v.verdict, "observed": v.observed,
-            "margin": v.margin, "reason": v.reason, "caveat": v.caveat, "knife_edge": v.knife_edge}
+            "margin": v.margin, "reason": v.reason, "caveat": v.caveat, "knife_edge": v.knife_edge,
+            "variants": dict(v.variants)}
 
 
 def assess_compound(claim: Claim, parts: Mapping[str, Observation | None], reason: str = "",

@@ -21,9 +21,11 @@ EPS = 1e-9
 
 
 def number(value: float, signed: bool = True) -> str:
-    """A margin's figure: thousands separated above 100, one decimal above 1, two significant digits below."""
+    """A margin's figure: whole numbers and anything above 100 without decimals (thousands separated), one decimal
+    above 1, two significant digits below."""
     size = abs(value)
-    text = f"{size:,.0f}" if size >= 100 else f"{size:.1f}" if size >= 1 else f"{size:.2g}"
+    whole = abs(size - round(size)) < EPS
+    text = f"{size:,.0f}" if size >= 100 or whole else f"{size:.1f}" if size >= 1 else f"{size:.2g}"
     if not signed:
         return text
     return ("+" if value > EPS else "-" if value < -EPS else "±") + text

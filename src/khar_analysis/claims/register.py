@@ -90,10 +90,12 @@ def _validate_extensions(claim: Claim, records: list[dict], shown: str) -> None:
     """
     record = next(r for r in records if isinstance(r, dict) and r.get("id") == claim.id)
     validate_conditions(record, shown)
-    try:
-        templates.variables(claim.rule.primary)
-    except RegisterError as exc:
-        raise RegisterError(f"{shown}: {claim.id}: rule.primary: {exc}") from None
+    for where, primary in [("rule.primary", claim.rule.primary),
+                           *((f"parts.{p.name}.rule.primary", p.rule.primary) for p in claim.parts)]:
+        try:
+            templates.variables(primary)
+        except RegisterError as exc:
+            raise RegisterError(f"{shown}: {claim.id}: {where}: {exc}") from None
 
 
 def _claim(claim_id: str, lay: Layout | None) -> Claim:
