@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pandas is the notebooks' import; the build process (khar) n
     import pandas as pd
 
 #: Top-level names of the report that belong to the build itself, never to a notebook.
-RESERVED = ("index.html", "ledger.csv", "notebooks", "figures", "outputs")
+RESERVED = ("index.html", "ledger.csv", "notebooks", "figures", "outputs", "claims", "evidence", "report.pdf")
 #: The staging subfolder the notebooks' tables are written to, one folder per notebook.
 STAGED = "outputs"
 

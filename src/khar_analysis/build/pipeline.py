@@ -28,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 
-from khar_analysis.build import execute, notebooks, outputs, publish
+from khar_analysis.build import certificate, execute, notebooks, outputs, publish
 from khar_analysis.build.collect import check_anchors, collect_verdicts
 from khar_analysis.build.errors import BuildError, log
 from khar_analysis.build.execute import run_notebooks
@@ -124,10 +124,12 @@ def _staged(lay: Layout, plans: list[Plan], jobs: int | None, fetched: dict, t0:
         files = outputs.claim(stage, [p.name for p in plans if p.runs], kept)
         publish.carry_over(lay, stage, kept)
         register = claims.load_register(lay)
-        rows, pending = collect_verdicts(_executed(plans, stage), register, {p.name for p in plans},
+        executed = _executed(plans, stage)
+        rows, pending = collect_verdicts(executed, register, {p.name for p in plans},
                                          {p.name: p.ran_with for p in plans})
         facts = report.run_facts(lay, time.perf_counter() - t0, seconds, fetched)
         report.render(stage, rows, pending, plans, facts, lay)
+        certificate.write_for_build(stage, executed, facts, lay)
         publish.write_state(stage, lay, plans, seconds, files, key)
         publish.switch(stage, lay)
     finally:
