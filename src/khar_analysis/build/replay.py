@@ -52,8 +52,8 @@ class Replayed:
 
 def close_ids(claim_id: str, known: list[str], n: int = 5) -> list[str]:
     """The registered ids closest to ``claim_id`` (case-insensitive), best first; else ids of its family."""
-    upper = {k.upper(): k for k in known}
-    close = [upper[m] for m in difflib.get_close_matches(claim_id.upper(), list(upper), n=n, cutoff=0.5)]
+    ratio = {k: difflib.SequenceMatcher(None, claim_id.upper(), k.upper()).ratio() for k in known}
+    close = sorted((k for k in known if ratio[k] >= 0.6), key=lambda k: -ratio[k])[:n]  # ties: register order
     family = claim_id.upper().split("-")[0]
     return close or [k for k in known if k.upper().startswith(family + "-")][:n]
 
