@@ -14,6 +14,7 @@ writes one from a replay of that claim's notebook alone, with its PDF.
 from __future__ import annotations
 
 import base64
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,13 +106,19 @@ def context(claim: claims.Claim, payload: dict | None, inputs: list[dict], run: 
     }
 
 
-def render(ctx: dict) -> str:
-    """The certificate page (standalone HTML, print styles for its PDF)."""
+@functools.cache
+def _template():
+    """The page template, compiled once per process (compiling costs ~20 times a render)."""
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("khar_analysis", "resources"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("certificate.html.j2").render(**ctx)
+    return env.get_template("certificate.html.j2")
+
+
+def render(ctx: dict) -> str:
+    """The certificate page (standalone HTML, print styles for its PDF)."""
+    return _template().render(**ctx)
 
 
 def payloads(executed: dict[str, nbformat.NotebookNode]) -> dict[str, dict]:
