@@ -160,8 +160,11 @@ def replay(claim_id: str, lay: Layout, mirror: Path | None = None, params: dict[
             + (f" with {overrides.describe(nb_params)}" if nb_params else ""))
         stage = publish.new_stage(lay)
         try:
+            t1 = time.perf_counter()
             seconds["notebook"], facts = _execute(stage, path, nb_params, fetched, t0, lay)
+            seconds["run"] = time.perf_counter() - t1  # the notebook and its worker's start
             page = _render(stage, claim, seconds["notebook"], facts, t0, lay)
+            seconds["page"] = time.perf_counter() - t1 - seconds["run"]
             names = [page.name]
             if (browser := printing.find_browser()) is None:
                 log(printing.NO_BROWSER.format(what=f"{claim.id}.pdf"))
