@@ -66,12 +66,6 @@ def warm_up() -> None:
         forkserver.ensure_running()
 
 
-def worker_pool(workers: int) -> ProcessPoolExecutor:
-    """``workers`` processes forked from the preloaded server (:func:`warm_up`), each ending with this one."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=die_with,
-                               initargs=(os.getpid(),))
-
-
 def outcomes(jobs: list[Job], workers: int) -> Iterator[tuple[Job, tuple[str, float] | Exception]]:
     """``(job, (name, seconds))`` or ``(job, exception)`` per notebook as each ends, here or in ``workers``."""
     if workers <= 1 or len(jobs) == 1:
@@ -81,7 +75,8 @@ def outcomes(jobs: list[Job], workers: int) -> Iterator[tuple[Job, tuple[str, fl
             except Exception as exc:
                 yield job, exc
         return
-    with worker_pool(workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
+                             initializer=die_with, initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(run_one, job): job for job in jobs}
         for fut in as_completed(futures):
             try:

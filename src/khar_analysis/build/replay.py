@@ -19,9 +19,11 @@ without the replay's PDF: replay again after it.
 from __future__ import annotations
 
 import difflib
+import importlib
 import os
 import shutil
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +31,7 @@ from pathlib import Path
 import nbformat
 
 from khar_analysis.article import text as article
-from khar_analysis.build import certificate, execute, notebooks, overrides, printing, publish
+from khar_analysis.build import certificate, notebooks, overrides, printing, publish, report
 from khar_analysis.build.errors import BuildError, log
 from khar_analysis.build.lock import build_lock
 from khar_analysis.claims import register as claims
@@ -94,26 +96,16 @@ def _publish(stage: Path, lay: Layout, names: list[str]) -> list[Path]:
     return [target / name for name in names]
 
 
-def run_notebook(job: tuple[str, str, str, dict, str]) -> float:
-    """Worker: execute one notebook (path, executed copy, root, parameters, figure folder); its seconds."""
-    path, out, root, params, figures = job
-    return notebooks.execute(Path(path), Path(out), Path(root), params, Path(figures)).seconds
-
-
-def _execute(stage: Path, path: Path, params: dict, fetched: dict, t0: float, lay: Layout) -> tuple[float, dict]:
-    """Run the notebook into ``stage`` in a worker forked from the preloaded server, and meanwhile gather
-    the run facts (commit, versions) here; (the notebook's seconds, the facts)."""
-    from khar_analysis.build import report
-
+def _execute(stage: Path, path: Path, params: dict, facts: Future, t0: float, lay: Layout) -> tuple[float, dict]:
+    """Run the notebook into ``stage`` in this process (a worker process would cost more to start than it
+    saves) while ``facts`` (commit, versions: git and package metadata) are gathered in a thread;
+    (the notebook's seconds, the facts)."""
     (stage / "notebooks").mkdir()
-    job = (str(path), str(stage / "notebooks" / path.name), str(lay.root), params, str(stage / "figures" / path.stem))
-    with execute.worker_pool(1) as pool:
-        running = pool.submit(run_notebook, job)
-        facts = report.run_facts(lay, 0.0, {}, fetched)
-        seconds = running.result()
-    facts["notebook_seconds"] = {path.stem: round(seconds, 1)}
-    facts["seconds"] = round(time.perf_counter() - t0, 1)
-    return seconds, facts
+    ex = notebooks.execute(path, stage / "notebooks" / path.name, lay.root, params, stage / "figures" / path.stem)
+    gathered = facts.result()
+    gathered["notebook_seconds"] = {path.stem: round(ex.seconds, 1)}
+    gathered["seconds"] = round(time.perf_counter() - t0, 1)
+    return ex.seconds, gathered
 
 
 def _render(stage: Path, claim: claims.Claim, seconds: float, facts: dict, t0: float, lay: Layout) -> Path:
@@ -144,8 +136,9 @@ def replay(claim_id: str, lay: Layout, mirror: Path | None = None, params: dict[
         raise BuildError(f"claim {claim.id} is pending: its notebook {lay.rel(path)} does not exist yet")
     nb_params = _checked_params(claim, path, params or {}, lay)
     seconds: dict[str, float] = {}
-    execute.warm_up()  # papermill is imported by the fork server while inputs are verified (as in the build)
-    with build_lock(lay, wait=wait):
+    background = ThreadPoolExecutor(max_workers=1)
+    background.submit(importlib.import_module, "papermill")  # about a second, while the inputs are verified
+    with build_lock(lay, wait=wait), background:
         publish.clean_leftovers(lay)
         ids = certificate.notebook_inputs(nbformat.read(path, as_version=4), claim.notebook, register,
                                           manifest.load_manifest(lay), lay)
@@ -161,8 +154,9 @@ def replay(claim_id: str, lay: Layout, mirror: Path | None = None, params: dict[
         stage = publish.new_stage(lay)
         try:
             t1 = time.perf_counter()
-            seconds["notebook"], facts = _execute(stage, path, nb_params, fetched, t0, lay)
-            seconds["run"] = time.perf_counter() - t1  # the notebook and its worker's start
+            facts = background.submit(report.run_facts, lay, 0.0, {}, fetched)
+            seconds["notebook"], facts = _execute(stage, path, nb_params, facts, t0, lay)
+            seconds["run"] = time.perf_counter() - t1  # the notebook, its kernel's start and papermill's overhead
             page = _render(stage, claim, seconds["notebook"], facts, t0, lay)
             seconds["page"] = time.perf_counter() - t1 - seconds["run"]
             names = [page.name]
