@@ -112,3 +112,7 @@ def test_chromium_prints_the_page_text_and_no_machine_path(tmp_path):
     assert len(reader.pages) == 2
     assert all(t in text for t in ("T-1", "T-2", "T-3", "Азербайджан"))
     assert b"file:" not in pdf.read_bytes() and str(tmp_path).encode() not in pdf.read_bytes()
+
+
+def test_khar_pdf_0_turns_printing_off():
+    assert printing.wanted({}) and printing.wanted({"KHAR_PDF": "1"}) and not printing.wanted({"KHAR_PDF": "0"})

@@ -25,7 +25,7 @@ def regime_copy(tmp_path, lay):
 
 
 def _khar(copy, lay, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KHAR_ROOT": str(copy.root), "KHAR_DATA_MIRROR": str(lay.raw)}
+    env = {**os.environ, "KHAR_ROOT": str(copy.root), "KHAR_DATA_MIRROR": str(lay.raw), "KHAR_PDF": "1"}
     return subprocess.run([sys.executable, "-m", "khar_analysis.build.cli", *args], cwd=copy.root, env=env,
                           capture_output=True, text=True, timeout=600)
 

@@ -153,8 +153,11 @@ def write_for_build(stage: Path, executed: dict[str, nbformat.NotebookNode], fac
 
 
 def print_report(stage: Path) -> Path | None:
-    """Print ``stage/index.html`` to ``stage/report.pdf``; ``None`` (and one line) without a browser or
-    when the browser fails (the report is published without its PDF)."""
+    """Print ``stage/index.html`` to ``stage/report.pdf``; ``None`` (and one line) when ``KHAR_PDF=0``, without a
+    browser, or when the browser fails (the report is published without its PDF)."""
+    if not printing.wanted():
+        log(printing.NOT_WANTED.format(what=REPORT_PDF))
+        return None
     browser = printing.find_browser()
     if browser is None:
         log(printing.NO_BROWSER.format(what=REPORT_PDF))

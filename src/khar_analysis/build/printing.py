@@ -4,7 +4,7 @@ The browser is found, never downloaded (:func:`find_browser`): ``KHAR_BROWSER`` 
 Debian's ``chromium`` (``make browser`` installs it, with the driver the browser test uses) or another
 Chromium or Chrome on ``PATH``, else a Chromium that playwright installed (``playwright install chromium``,
 under ``PLAYWRIGHT_BROWSERS_PATH`` or ``~/.cache/ms-playwright``) for users who prefer it. Without one,
-callers skip the PDF with one line (:data:`NO_BROWSER`).
+callers skip the PDF with one line (:data:`NO_BROWSER`); ``KHAR_PDF=0`` skips it on purpose (:func:`wanted`).
 
 Chromium writes a relative link as an absolute ``file://`` URL into the PDF: a machine path, and a link
 that breaks once the staging folder is swapped in. So the page is printed from a copy whose relative
@@ -30,6 +30,7 @@ PLAYWRIGHT_GLOBS = ("chromium-*/chrome-linux*/chrome", "chromium_headless_shell-
                     "chromium-*/chrome-mac*/Chromium.app/Contents/MacOS/Chromium")
 NO_BROWSER = ("no browser found: {what} skipped (install Debian's chromium with `make browser`, or playwright's "
               "with `playwright install chromium`, or set KHAR_BROWSER to a Chromium executable)")
+NOT_WANTED = "{what} skipped (KHAR_PDF=0)"
 #: Seconds one print may take before it is abandoned.
 TIMEOUT_S = 120
 _FLAGS = ("--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -61,6 +62,12 @@ def find_browser(env: Mapping[str, str] | None = None) -> Path | None:
             if found := sorted(folder.glob(pattern)):
                 return found[-1]  # the newest build (folder names end with a build number)
     return None
+
+
+def wanted(env: Mapping[str, str] | None = None) -> bool:
+    """Whether PDFs are to be printed: yes unless ``KHAR_PDF=0`` (the whole-build tests set it: a print costs
+    about 1.5 s of Chromium, and only the tests of the PDFs need one)."""
+    return (os.environ if env is None else env).get("KHAR_PDF", "1") != "0"
 
 
 def printable(html: str) -> str:

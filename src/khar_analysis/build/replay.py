@@ -160,7 +160,9 @@ def replay(claim_id: str, lay: Layout, mirror: Path | None = None, params: dict[
             page = _render(stage, claim, seconds["notebook"], facts, t0, lay)
             seconds["page"] = time.perf_counter() - t1 - seconds["run"]
             names = [page.name]
-            if (browser := printing.find_browser()) is None:
+            if not printing.wanted():
+                log(printing.NOT_WANTED.format(what=f"{claim.id}.pdf"))
+            elif (browser := printing.find_browser()) is None:
                 log(printing.NO_BROWSER.format(what=f"{claim.id}.pdf"))
             else:
                 t1 = time.perf_counter()
