@@ -125,6 +125,31 @@ def _render(stage: Path, claim: claims.Claim, seconds: float, facts: dict, t0: f
     return page
 
 
+def _verify(claim: claims.Claim, path: Path, register: dict, lay: Layout, mirror: Path | None) -> dict:
+    """Verify the raw files the claim's notebook reads (as :func:`manifest.verify` does for the build) and that
+    the claim's anchor words are on its article line; the verified files by source id."""
+    ids = certificate.notebook_inputs(nbformat.read(path, as_version=4), claim.notebook, register,
+                                      manifest.load_manifest(lay), lay)
+    fetched = manifest.verify(ids=ids, lay=lay, mirror=mirror)
+    if claim.line:
+        try:
+            article.quote(claim.line, claim.anchor, lay)
+        except article.AnchorError as exc:
+            raise BuildError(f"{claim.id}: {exc}") from None
+    return fetched
+
+
+def _print(page: Path) -> Path | None:
+    """Print the staged certificate beside it; ``None`` (and one line) when PDFs are off or no browser is found."""
+    if not printing.wanted():
+        log(printing.NOT_WANTED.format(what=page.with_suffix(".pdf").name))
+        return None
+    if (browser := printing.find_browser()) is None:
+        log(printing.NO_BROWSER.format(what=page.with_suffix(".pdf").name))
+        return None
+    return printing.print_pdf(page, page.with_suffix(".pdf"), browser)
+
+
 def replay(claim_id: str, lay: Layout, mirror: Path | None = None, params: dict[str, dict] | None = None,
            wait: bool = True) -> Replayed:
     """Replay one claim (see the module docstring); the published certificate files and the timings."""
@@ -140,16 +165,9 @@ def replay(claim_id: str, lay: Layout, mirror: Path | None = None, params: dict[
     background.submit(importlib.import_module, "papermill")  # about a second, while the inputs are verified
     with build_lock(lay, wait=wait), background:
         publish.clean_leftovers(lay)
-        ids = certificate.notebook_inputs(nbformat.read(path, as_version=4), claim.notebook, register,
-                                          manifest.load_manifest(lay), lay)
-        fetched = manifest.verify(ids=ids, lay=lay, mirror=mirror)
-        if claim.line:
-            try:
-                article.quote(claim.line, claim.anchor, lay)
-            except article.AnchorError as exc:
-                raise BuildError(f"{claim.id}: {exc}") from None
+        fetched = _verify(claim, path, register, lay, mirror)
         seconds["verify"] = time.perf_counter() - t0
-        log(f"{claim.id}: {len(ids)} input file(s) verified; running {claim.notebook}"
+        log(f"{claim.id}: {len(fetched)} input file(s) verified; running {claim.notebook}"
             + (f" with {overrides.describe(nb_params)}" if nb_params else ""))
         stage = publish.new_stage(lay)
         try:
@@ -159,17 +177,10 @@ def replay(claim_id: str, lay: Layout, mirror: Path | None = None, params: dict[
             seconds["run"] = time.perf_counter() - t1  # the notebook, its kernel's start and papermill's overhead
             page = _render(stage, claim, seconds["notebook"], facts, t0, lay)
             seconds["page"] = time.perf_counter() - t1 - seconds["run"]
-            names = [page.name]
-            if not printing.wanted():
-                log(printing.NOT_WANTED.format(what=f"{claim.id}.pdf"))
-            elif (browser := printing.find_browser()) is None:
-                log(printing.NO_BROWSER.format(what=f"{claim.id}.pdf"))
-            else:
-                t1 = time.perf_counter()
-                printing.print_pdf(page, page.with_suffix(".pdf"), browser)
+            t1 = time.perf_counter()
+            if pdf := _print(page):
                 seconds["pdf"] = time.perf_counter() - t1
-                names.append(page.with_suffix(".pdf").name)
-            published = _publish(stage, lay, names)
+            published = _publish(stage, lay, [page.name, *([pdf.name] if pdf else [])])
         except printing.PrintError as exc:
             raise BuildError(f"{claim.id}: {exc}; nothing under {lay.rel(lay.reports)}/ was changed") from None
         finally:
