@@ -31,7 +31,7 @@ from pathlib import Path
 import nbformat
 
 from khar_analysis.article import text as article
-from khar_analysis.build import certificate, notebooks, overrides, printing, publish, report
+from khar_analysis.build import certificate, notebooks, overrides, printing, publish
 from khar_analysis.build.errors import BuildError, log
 from khar_analysis.build.lock import build_lock
 from khar_analysis.claims import register as claims
@@ -94,6 +94,14 @@ def _publish(stage: Path, lay: Layout, names: list[str]) -> list[Path]:
     for name in names:
         os.replace(stage / certificate.FOLDER / name, target / name)
     return [target / name for name in names]
+
+
+def _facts(lay: Layout, fetched: dict) -> dict:
+    """The run facts (:func:`khar_analysis.build.report.run_facts`); run in a thread, with the report module's
+    import (pandas, through the citation audit: over a second) off the replay's path."""
+    from khar_analysis.build import report
+
+    return report.run_facts(lay, 0.0, {}, fetched)
 
 
 def _execute(stage: Path, path: Path, params: dict, facts: Future, t0: float, lay: Layout) -> tuple[float, dict]:
@@ -172,7 +180,7 @@ def replay(claim_id: str, lay: Layout, mirror: Path | None = None, params: dict[
         stage = publish.new_stage(lay)
         try:
             t1 = time.perf_counter()
-            facts = background.submit(report.run_facts, lay, 0.0, {}, fetched)
+            facts = background.submit(_facts, lay, fetched)
             seconds["notebook"], facts = _execute(stage, path, nb_params, facts, t0, lay)
             seconds["run"] = time.perf_counter() - t1  # the notebook, its kernel's start and papermill's overhead
             page = _render(stage, claim, seconds["notebook"], facts, t0, lay)
