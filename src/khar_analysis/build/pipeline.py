@@ -92,7 +92,7 @@ def _unchanged(lay: Layout, plans: list[Plan], kept: dict, key: str) -> tuple[li
     if any(p.runs for p in plans) or len(kept) != len(plans) or read_state(lay).get("report") != key:
         return None
     ledger = lay.reports / "ledger.csv"
-    if not (ledger.is_file() and (lay.reports / "index.html").is_file()):
+    if not (ledger.is_file() and (lay.reports / "index.html").is_file() and (lay.reports / "claims").is_dir()):
         return None
     with ledger.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
