@@ -16,7 +16,7 @@ UV ?= $(UV_HOME)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONHASHSEED := 0
 
-.PHONY: all env lock uv data-check data report test test-fast browser notebooks bench lint clean
+.PHONY: all env lock uv data-check data report claim test test-fast browser notebooks bench lint clean
 
 all: report
 
@@ -52,9 +52,16 @@ lock: uv
 data: data-check env
 	$(BIN)/khar fetch
 
-## report: verify data, run every notebook through papermill, render reports/index.html and reports/ledger.csv
+## report: verify data, run every notebook through papermill, render reports/index.html, reports/ledger.csv, a
+## certificate per claim (reports/claims/ID.html) and reports/report.pdf (printed by headless Chromium when found)
 report: data-check env
 	$(BIN)/khar build
+
+## claim: replay one claim alone (make claim ID=ARMS-1): verify its notebook's inputs, run that notebook, and write
+## its certificate reports/claims/ID.html and ID.pdf (the PDF needs a browser: make browser)
+claim: data-check env
+	@test -n "$(ID)" || { echo "usage: make claim ID=<claim id>, e.g. make claim ID=ARMS-1"; exit 2; }
+	$(BIN)/khar claim $(ID)
 
 ## test: lint, the import contract, every test (unit, integration, whole builds, browser) and nbval
 test: env browser
@@ -90,4 +97,4 @@ lint: env
 	$(BIN)/lint-imports --no-cache
 
 clean:
-	rm -rf build reports/index.html reports/ledger.csv reports/notebooks reports/figures
+	rm -rf build reports/index.html reports/ledger.csv reports/notebooks reports/figures reports/claims reports/report.pdf

@@ -23,6 +23,13 @@ from khar_analysis.provenance import manifest
 OTHER_HASH_SEED = "271828"
 
 
+@pytest.fixture(autouse=True)
+def _no_pdf(monkeypatch):
+    """Whole builds here print no PDF (``KHAR_PDF=0``: about 1.5 s of Chromium each); the tests of the PDFs
+    (``full_report``, ``test_claim``) ask for theirs."""
+    monkeypatch.setenv("KHAR_PDF", "0")
+
+
 def _snapshot(folder: Path) -> dict[str, str]:
     """sha256 of every file below ``folder`` (relative path -> hash)."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -61,7 +68,7 @@ def full_report(tmp_path_factory, lay) -> Layout:
     # process of its own (so its fork server and kernels start under that seed), for test_full_report's
     # determinism check: two seeds compared without a second build.
     env = {**os.environ, "KHAR_ROOT": str(copy.root), "KHAR_DATA_MIRROR": str(lay.raw),
-           "PYTHONHASHSEED": OTHER_HASH_SEED}
+           "PYTHONHASHSEED": OTHER_HASH_SEED, "KHAR_PDF": "1"}
     proc = subprocess.run([sys.executable, "-m", "khar_analysis.build.cli", "build"], cwd=copy.root, env=env,
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
 
+from khar_analysis.build import printing
 from khar_analysis.claims import register as claims
 
 CHROMIUM, DRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
@@ -210,3 +212,29 @@ def test_every_tested_claim_has_its_evidence_file_and_a_margin(full_report):
     for row in ledger:
         if row["knife_edge"]:
             assert row["verdict"] != "reproduced", f"{row['claim_id']} is plain reproduced on a knife-edge"
+
+
+# --- certificates and report.pdf -------------------------------------------------------------------------
+
+def _pdf_missing(pdf: Path, ids: list[str]) -> list[str]:
+    """The ``ids`` absent from the PDF's text. Whitespace is squeezed out first, as a narrow column may break an
+    id over lines; ``EVT-1`` must not be followed by a digit (it is not ``EVT-10``)."""
+    from pypdf import PdfReader
+
+    text = re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(pdf).pages))
+    return [cid for cid in ids if not re.search(rf"(?<![A-Z]){re.escape(cid)}(?![0-9])", text)]
+
+
+def test_every_claim_has_its_certificate_and_is_in_report_pdf(full_report):
+    ids = list(claims.load_register(full_report))
+    for cid in ids:
+        page = (full_report.reports / "claims" / f"{cid}.html").read_text(encoding="utf-8")
+        assert f"Certificate for claim {cid}" in page and "sha256" in page, cid
+    pdf = full_report.reports / "report.pdf"
+    if printing.find_browser() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(printing.NO_BROWSER.format(what="report.pdf"))
+        pytest.skip(printing.NO_BROWSER.format(what="report.pdf"))
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert _pdf_missing(pdf, ids) == []
+    assert b"file:" not in pdf.read_bytes() and str(full_report.root).encode() not in pdf.read_bytes()

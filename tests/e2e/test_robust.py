@@ -62,8 +62,8 @@ def test_two_notebooks_publishing_one_name_stop_the_build_and_stale_tables_go(pr
     _saver(lay, "02_a", "renamed.csv")
     _build(lay, mirror)  # 02_a runs, 03_b is skipped and keeps its table
     top = sorted(p.name for p in lay.reports.iterdir())
-    assert top == [".build-state.json", "b.csv", "claimreview.jsonld", "data.html", "index.html", "ledger.csv",
-                   "notebooks", "renamed.csv", "ro-crate-metadata.json"]
+    assert top == [".build-state.json", "b.csv", "claimreview.jsonld", "claims", "data.html", "index.html",
+                   "ledger.csv", "notebooks", "renamed.csv", "ro-crate-metadata.json"]
     out, err = capfd.readouterr()
     assert "03_b: skip (up to date)" in out and "notebooks: 1 run, 1 skipped" in out
     assert "report: reports/index.html" in out

@@ -1,4 +1,4 @@
-"""The ``khar`` command line: ``fetch``, ``build``, ``notebooks``, ``manifest``, ``deposit``.
+"""The ``khar`` command line: ``fetch``, ``build``, ``claim``, ``notebooks``, ``manifest``, ``deposit``.
 
 Errors are printed as one clear message (no traceback) and exit with status 2: the project's own errors,
 and every operating-system error (a folder it may not read or write, a full disk, a read-only or another
@@ -80,6 +80,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="override a notebook parameter (YAML value), e.g. -p 01_arms_imports:start_year=2010")
     b.add_argument("--params-file", help="YAML file {notebook: {name: value}}")
     b.add_argument("--no-wait", action="store_true", help="refuse instead of waiting if another build runs")
+    c = sub.add_parser("claim", help="replay one claim alone; write reports/claims/ID.html and ID.pdf (certificate)")
+    c.add_argument("claim_id", metavar="ID", help="a registered claim id, e.g. ARMS-1")
+    c.add_argument("-p", "--param", action="append", default=[], metavar="NB:NAME=VALUE",
+                   help="override a parameter of the claim's notebook (YAML value), as for build")
+    c.add_argument("--params-file", help="YAML file {notebook: {name: value}}")
+    c.add_argument("--no-wait", action="store_true", help="refuse instead of waiting if a build runs")
     n = sub.add_parser("notebooks", help="re-execute the committed notebooks in place, normalised for committing")
     n.add_argument("--only", nargs="+")
     be = sub.add_parser("bench", help="time the build against the naive way and the floor; write reports/bench.json")
@@ -106,6 +112,13 @@ def _run(args: argparse.Namespace, lay: Layout) -> None:
     elif args.cmd == "build":
         pipeline.build(lay, mirror=args.mirror, jobs=args.jobs, force=args.force,
                        params=_params(args.param, args.params_file), only=args.only, wait=not args.no_wait)
+    elif args.cmd == "claim":
+        from khar_analysis.build import replay
+
+        done = replay.replay(args.claim_id, lay, mirror=args.mirror, params=_params(args.param, args.params_file),
+                             wait=not args.no_wait)
+        files = ", ".join(lay.rel(f) for f in (done.html, done.pdf) if f)
+        print(f"[khar] certificate of {args.claim_id}: {files} (replayed in {done.seconds['total']:.1f} s)")
     elif args.cmd == "notebooks":
         pipeline.update_committed(lay, args.only)
     elif args.cmd == "bench":

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pandas is the notebooks' import; the build process (khar) n
 
 #: Top-level names of the report that belong to the build itself, never to a notebook.
 RESERVED = ("index.html", "ledger.csv", "notebooks", "figures", "outputs", "evidence", "data.html",
-            "claimreview.jsonld", "ro-crate-metadata.json")
+            "claimreview.jsonld", "ro-crate-metadata.json", "claims", "report.pdf")
 #: The staging subfolder the notebooks' tables are written to, one folder per notebook.
 STAGED = "outputs"
 

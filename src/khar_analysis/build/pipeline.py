@@ -28,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 
-from khar_analysis.build import execute, notebooks, outputs, publish
+from khar_analysis.build import certificate, execute, notebooks, outputs, publish
 from khar_analysis.build.collect import check_anchors, collect_verdicts, write_evidence
 from khar_analysis.build.errors import BuildError, log
 from khar_analysis.build.execute import run_notebooks
@@ -92,7 +92,7 @@ def _unchanged(lay: Layout, plans: list[Plan], kept: dict, key: str) -> tuple[li
     if any(p.runs for p in plans) or len(kept) != len(plans) or read_state(lay).get("report") != key:
         return None
     ledger = lay.reports / "ledger.csv"
-    if not (ledger.is_file() and (lay.reports / "index.html").is_file()):
+    if not (ledger.is_file() and (lay.reports / "index.html").is_file() and (lay.reports / "claims").is_dir()):
         return None
     with ledger.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -125,13 +125,15 @@ def _staged(lay: Layout, plans: list[Plan], jobs: int | None, fetched: dict, t0:
         files = outputs.claim(stage, [p.name for p in plans if p.runs], kept)
         publish.carry_over(lay, stage, kept)
         register = claims.load_register(lay)
-        rows, pending = collect_verdicts(_executed(plans, stage), register, {p.name for p in plans},
+        executed = _executed(plans, stage)
+        rows, pending = collect_verdicts(executed, register, {p.name for p in plans},
                                          {p.name: p.ran_with for p in plans})
         write_evidence(stage, rows)
         facts = report.run_facts(lay, time.perf_counter() - t0, seconds, fetched)
         jsonld = claimreview.write(stage, rows, lay, facts["built_at"])
         datapage.write(stage, lay, facts)
-        report.render(stage, rows, pending, plans, facts, lay, jsonld=jsonld)
+        report.render(stage, rows, pending, plans, facts, lay, jsonld=jsonld, certificates=True)
+        certificate.write_for_build(stage, executed, facts, lay)
         runs = {**read_state(lay).get("runs", {}), **times}
         crate.write(stage, lay, plans, runs, files, rows, facts, crate.started_at(time.perf_counter() - t0))
         publish.write_state(stage, lay, plans, seconds, files, key, runs)

@@ -47,7 +47,7 @@ def discover(lay: Layout) -> list[Path]:
     return sorted(p for p in lay.notebooks.glob("[0-9][0-9]_*.ipynb"))
 
 
-def _source_ids(nb: nbformat.NotebookNode, path: Path, register: dict[str, claims.Claim],
+def source_ids(nb: nbformat.NotebookNode, path: Path, register: dict[str, claims.Claim],
                 records: dict[str, manifest.Source], article_id: str) -> list[str]:
     """The raw sources a notebook reads: its claims' sources, the article, and ``khar.sources`` metadata."""
     ids = {s for c in register.values() if c.notebook == path.stem for s in c.sources} | {article_id}
@@ -78,7 +78,7 @@ def notebook_key(path: Path, params: dict, register: dict[str, claims.Claim], re
     the root) in its metadata.
     """
     nb = nbformat.read(path, as_version=4)
-    ids = _source_ids(nb, path, register, records, lay.article_id)
+    ids = source_ids(nb, path, register, records, lay.article_id)
     claims_text = json.dumps({c.id: c.__dict__ for c in register.values() if c.notebook == path.stem},
                              sort_keys=True, ensure_ascii=False, default=str)
     return {
