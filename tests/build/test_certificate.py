@@ -54,7 +54,7 @@ def test_a_certificate_shows_the_claim_verdict_margin_evidence_inputs_and_run():
                   "Azerbaijan&#39;s rows, 2011-2020", "recipient == &#39;AZE&#39;", "31.5", SHA_A, SHA_B,
                   "CC BY 4.0", "terms of use", "0123abc", "pandas", "3.1.1", "3.11.7", "notebook 4.2 s",
                   "start_year = 2010", "2019 release", "the share", "2015", "make claim ID=T-1",
-                  "../index.html#T-1", "../notebooks/00_test.html#cell-id=verdict-t1"):
+                  "../index.html#claim-T-1", "../notebooks/00_test.html#cell-id=verdict-t1"):
         assert shown in page, shown
     assert "<b>specification</b>" not in page and "&lt;b&gt;specification" in page  # data is escaped
     assert page.index(SHA_A) < page.index(SHA_B), "the claim's own source comes first"
