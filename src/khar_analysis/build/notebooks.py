@@ -145,7 +145,15 @@ INDEX_HREF = "../index.html"
 _BACK_CSS = (".khar-back { font-family: system-ui, sans-serif; margin: 0.4rem 0 0.8rem 1rem; } "
              ".khar-serves { font-family: system-ui, sans-serif; padding: 0.6rem 1rem; "
              "border-bottom: 1px solid #ccc; } "
-             ".khar-back a, .khar-serves a { color: #0645ad; text-decoration: underline; }")
+             ".khar-back a, .khar-serves a { color: #0645ad; text-decoration: underline; } "
+             # At phone width the page itself never scrolls sideways: wide code, tables and text outputs
+             # scroll inside their own box, prompts give up their column and figures shrink to fit.
+             "@media (max-width: 600px) { body { overflow-wrap: anywhere; } "
+             ".jp-Cell, .jp-InputArea, .jp-OutputArea, .jp-OutputArea-child { max-width: 100vw; min-width: 0; } "
+             ".jp-InputPrompt, .jp-OutputPrompt { display: none; } "
+             ".jp-InputArea-editor, .jp-OutputArea-output, .jp-RenderedHTMLCommon table, pre "
+             "{ max-width: calc(100vw - 1.5rem); overflow-x: auto; } "
+             "img { max-width: 100%; height: auto; } }")
 
 
 def _image_alts(nb: nbformat.NotebookNode) -> dict[str, str]:
