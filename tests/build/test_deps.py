@@ -50,3 +50,20 @@ def test_the_library_key_hashes_content_and_resources(tmp_path):
     (other / "resources" / "country_names.csv").write_text("spelling,iso3\nTurkey,TUR\n")
     changed = deps.library_key(book, other)
     assert [k for k in key if key[k] != changed[k]] == ["resources/country_names.csv"]
+
+
+def test_a_notebook_depends_on_the_resources_its_modules_name_not_on_the_report_s_templates(tmp_path):
+    pkg = _tiny_package(tmp_path)
+    (pkg / "build").mkdir()
+    (pkg / "build" / "__init__.py").write_text("")
+    (pkg / "build" / "report.py").write_text('TEMPLATE = "report.html.j2"\n')
+    (pkg / "resources" / "report.html.j2").write_text('<style>{% include "report.css" %}</style>\n')
+    (pkg / "resources" / "report.css").write_text("body { margin: 0 }\n")
+    (pkg / "core" / "b.py").write_text('TABLE = "resources/topic_terms.csv"\n')
+    (pkg / "resources" / "topic_terms.csv").write_text("concept,stems\n")
+    book = new_notebook(cells=[new_code_cell("from khar_analysis.core import a")])
+    resources = {k for k in deps.library_key(book, pkg) if k.startswith("resources/")}
+    # named by an imported module: topic_terms.csv; named nowhere (reader unknown): country_names.csv
+    assert resources == {"resources/topic_terms.csv", "resources/country_names.csv"}
+    report = new_notebook(cells=[new_code_cell("from khar_analysis.build import report")])
+    assert "resources/report.html.j2" in deps.library_key(report, pkg)

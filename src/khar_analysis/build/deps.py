@@ -97,11 +97,22 @@ def notebook_imports(nb: nbformat.NotebookNode) -> set[str]:
 
 
 def library_key(nb: nbformat.NotebookNode, pkg_dir: Path) -> dict[str, str]:
-    """``{relative file: sha256[:16]}`` of the modules a notebook imports (transitively) and of every
-    resource file of the package (``resources/<name>``)."""
-    lib = {m.relative_to(pkg_dir).as_posix(): sha(m.read_bytes())[:16]
-           for m in library_closure(notebook_imports(nb), pkg_dir)}
-    resources = sorted(p for p in (pkg_dir / "resources").glob("*") if p.is_file())
-    lib.update({f"resources/{r.name}": sha(r.read_bytes())[:16] for r in resources})
+    """``{relative file: sha256[:16]}`` of the modules a notebook imports (transitively) and of the resource
+    files of the package (``resources/<name>``) it may read.
+
+    A resource counts for a notebook when a module it imports names the file, or when no file of the package
+    names it (its reader is unknown, so every notebook depends on it). The report's templates and style
+    sheet are named only by the build's modules and by each other, so editing them re-renders the report
+    without re-running a notebook; editing ``country_names.csv`` re-runs every notebook whose loaders read it.
+    """
+    closure = library_closure(notebook_imports(nb), pkg_dir)
+    lib = {m.relative_to(pkg_dir).as_posix(): sha(m.read_bytes())[:16] for m in closure}
+    mine = "\n".join(m.read_text(encoding="utf-8", errors="replace") for m in closure)
+    texts = {f: f.read_text(encoding="utf-8", errors="replace") for f in sorted(pkg_dir.rglob("*"))
+             if f.is_file() and f.suffix in (".py", ".j2", ".css")}
+    for r in sorted(p for p in (pkg_dir / "resources").glob("*") if p.is_file()):
+        named = any(r.name in text for f, text in texts.items() if f != r)
+        if r.name in mine or not named:
+            lib[f"resources/{r.name}"] = sha(r.read_bytes())[:16]
     return lib
 
