@@ -84,3 +84,13 @@ def test_a_card_before_the_verdict_core_shows_no_margin_evidence_or_certificate(
     c = cards.card(_row(citation="", verdict="pending"))
     assert c["margin"] == "" and c["evidence"] == "" and c["certificate"] == "" and c["audit_href"] == ""
     assert c["notebook_href"] == "" and c["figure"] == "" and c["figure_alt"] == ""
+
+
+def test_a_compound_claim_s_parts_and_drop_one_show_in_words():
+    assert cards.parts_plain("dependence (core): reproduced; us_pressure (core): not_testable") == [
+        ("dependence", "core", "✓ Reproduced"), ("us pressure", "core", "? Not testable with these data")]
+    assert cards.parts_plain("") == []
+    row = {"claim_id": "X-1", "family": "f", "verdict": "reproduced_with_caveat", "notebook": "01_x",
+           "parts": "a (core): reproduced; b: not_testable", "sensitivity": "2 rows dropped in turn; flipped by: E1"}
+    c = cards.card(row)
+    assert [p[0] for p in c["parts"]] == ["a", "b"] and c["sensitivity"].endswith("flipped by: E1")

@@ -103,3 +103,39 @@ def test_part_json_keeps_its_variants():
     v = compound.assess_compound(claim(DELIVERIES, SHARE), {"deliveries": obs(12, variants={"2021": 11}),
                                                           "share": obs(57.0)})
     assert v.parts[0]["variants"] == {"2021": "11 (+1 UAVs above the threshold of 10) -> holds"}
+
+
+UNTESTED = [{"name": "intent", "text": "Baku used the waves on purpose", "would_test": "records of decisions"}]
+
+
+def _with_untested(kind="at_least", value=10, **extra):
+    return TYPED_CLAIM.validate_python({**BASE, "id": "X-3", "claimed": {"value": value, "unit": "rows",
+                                                                         "text": "at least 10 rows"},
+                                        "rule": {"kind": kind}, "untested": UNTESTED, **extra})
+
+
+@pytest.mark.parametrize(("observed", "verdict"), [(12, "reproduced_with_caveat"), (3, "not_reproduced"),
+                                                   (None, "not_testable")])
+def test_untested_assertions_follow_the_compound_rule(observed, verdict):
+    tested = _with_untested()
+    v = compound.with_untested(tested, assess(tested, observed))
+    assert v.verdict == verdict
+    assert [p["name"] for p in v.parts] == ["as_tested", "intent"]
+    if verdict == "reproduced_with_caveat":
+        assert v.caveat == "part intent not tested (data that would test it: records of decisions)"
+        assert v.margin == "+2 rows above the threshold of 10"
+    # the same claim written as a compound with the tested assertion as its core gets the same verdict
+    split = claim(DELIVERIES | {"core": True, "claimed": {"value": 10, "unit": "rows", "text": "ten rows"}},
+                  EFFECT | {"name": "intent", "core": False})
+    assert compound.assess_compound(split, {"deliveries": obs(observed), "intent": None}).verdict == verdict
+
+
+@pytest.mark.parametrize(("kind", "extra", "found"), [
+    ("untestable", {"would_test": "records"}, "untested assertions only on a claim with a testing rule"),
+    ("at_least", {"parts": [DELIVERIES, SHARE]}, "parts only on a claim whose rule kind is compound"),
+])
+def test_untested_and_parts_fit_their_rule_kind(kind, extra, found):
+    record = {**BASE, "id": "X-4", "claimed": {"value": 1, "unit": "rows", "text": "a claim"},
+              "rule": {"kind": kind}, "untested": UNTESTED if kind == "untestable" else [], **extra}
+    with pytest.raises(RegisterError, match=found):
+        parse_records([record], "events.yaml")

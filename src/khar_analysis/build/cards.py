@@ -69,6 +69,22 @@ def plain(text: str) -> str:
     return text.replace(" -> ", " → ").replace("->", "→")
 
 
+def parts_plain(text: str) -> list[tuple[str, str, str]]:
+    """A compound claim's ledger ``parts`` (``name (core): verdict; ...``) as ``(name in words, "core" or "",
+    verdict in words)`` per part.
+
+    >>> parts_plain("us_pressure (core): not_testable; tie: reproduced")
+    [('us pressure', 'core', '? Not testable with these data'), ('tie', '', '✓ Reproduced')]
+    """
+    out = []
+    for item in filter(None, (p.strip() for p in (text or "").split(";"))):
+        head, _, verdict = item.rpartition(": ")
+        core = head.endswith(" (core)")
+        words = verdict_words(verdict.strip())
+        out.append((plain(head.removesuffix(" (core)")), "core" if core else "", f"{words.icon} {words.words}"))
+    return out
+
+
 _CONDITIONS = re.compile(r"^(\d+)/(\d+) conditions hold: (.*)$", re.S)
 _CONDITION = re.compile(r"^([a-z][a-z0-9_]*): (.*) -> (yes|no|indeterminate|undecidable)$", re.S)
 
@@ -140,6 +156,7 @@ def card(row: Mapping, quote: str = "", figure: str = "", figure_alt: str = "", 
         "would_test": row.get("would_test", ""), "parameters": row.get("parameters", ""),
         "figure": figure, "figure_alt": figure_alt or (f"Key figure of {cid}" if figure else ""),
         "evidence": row.get("evidence", "") or "",
+        "parts": parts_plain(row.get("parts", "") or ""), "sensitivity": row.get("sensitivity", "") or "",
         "notebook": row["notebook"], "notebook_href": href if row["verdict"] != "pending" else "",
         "certificate": f"claims/{cid}.html" if certificate else "",
     }

@@ -18,6 +18,7 @@ The ``untestable`` rule with a premise is the one-core-part case of rule 2 and g
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +73,26 @@ def aggregate(judged: Sequence[tuple[Part, Verdict]]) -> tuple[str, str, str]:
             notes.append(f"part {p.name} does not hold")
     held = [p.name for p, v in core if v.verdict in ("reproduced", "reproduced_with_caveat")]
     return "reproduced_with_caveat", "; ".join(notes), f"its core part {', '.join(held)} holds, with the caveats named"
+
+
+def with_untested(claim: Claim, judged: Verdict) -> Verdict:
+    """A claim whose rule tests one assertion of its sentence, with the others (``claim.untested``) as parts the
+    data cannot reach: the tested assertion is the core part, and :func:`aggregate` gives the verdict. Margin,
+    evidence and drop-one results stay those of the tested assertion."""
+    if not claim.untested:
+        return judged
+    core = Part.model_construct(name="as_tested", text=claim.claimed.text, core=True, would_test="")
+    judged_parts = [(core, judged)] + [
+        (Part.model_construct(name=u.name, text=u.text, core=False, would_test=u.would_test),
+         Verdict(claim.id, "not_testable", "indeterminate", u.text, "the data here cannot reach it",
+                 notebook=claim.notebook)) for u in claim.untested]
+    verdict, _, why = aggregate(judged_parts)
+    notes = [f"part {u.name} not tested (data that would test it: {u.would_test})" for u in claim.untested]
+    caveat = "; ".join(filter(None, [judged.caveat, *notes])) if verdict == "reproduced_with_caveat" \
+        else judged.caveat
+    reason = judged.reason if verdict == judged.verdict else f"{judged.reason}; {why}"
+    return dataclasses.replace(judged, verdict=verdict, caveat=caveat, reason=reason,
+                               parts=[_part_json(p, v) for p, v in judged_parts])
 
 
 def _part_json(part: Part, v: Verdict) -> dict[str, Any]:

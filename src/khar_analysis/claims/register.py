@@ -22,7 +22,7 @@ import yaml
 from pydantic import ValidationError
 
 from khar_analysis.claims import templates
-from khar_analysis.claims.compound import Observation, assess_compound, observation
+from khar_analysis.claims.compound import Observation, assess_compound, observation, with_untested
 from khar_analysis.claims.conditions import validate_conditions
 from khar_analysis.claims.errors import RegisterError, describe_error
 from khar_analysis.claims.evidence import Evidence, evidence
@@ -129,8 +129,8 @@ def verdict(claim_id: str, observed: Any = None, variants: dict[str, Any] | None
     if parts is not None:
         judged = assess_compound(claim, parts, reason, params=values)
     else:
-        judged = assess(claim, observed, variants, observed_text, reason, params=values, margin=margin,
-                        sensitivity=sensitivity, checks=checks)
+        judged = with_untested(claim, assess(claim, observed, variants, observed_text, reason, params=values,
+                                             margin=margin, sensitivity=sensitivity, checks=checks))
     return dataclasses.replace(judged, parameters=dict(overrides),
                                evidence=evidence.to_json(claim_id) if evidence is not None else None)
 
@@ -167,6 +167,8 @@ class ClaimCard:
             text += (f"\n- *Part {part.name}*{' (core)' if part.core else ''}: {part.text}. *Claimed:* "
                      f"{part.claimed.text}. *Rule:* {_rule_text(part.rule)}."
                      + (f" *Primary specification:* {primary}." if primary else ""))
+        for u in c.untested:
+            text += f"\n- *Not tested here ({u.name}):* {u.text}. *Data that would test it:* {u.would_test}."
         return text
 
     def __repr__(self) -> str:

@@ -20,7 +20,9 @@ rule compares:
                   ``parts``, each typed like a claim       more ``core``); a part is never compound
 ================  ======================================  ==========================================
 
-A rule may state ``precision`` (the data's precision in the claim's unit): a margin within it is a
+A claim whose rule tests one assertion of its sentence may list the others under ``untested`` (name, text,
+``would_test``): it is judged by the compound rule with the tested assertion as its core part. A rule may
+state ``precision`` (the data's precision in the claim's unit): a margin within it is a
 knife-edge (:mod:`khar_analysis.claims.margins`). A record may name its key ``figure`` (a PNG the
 build saves in ``reports/figures/``, without ``.png``).
 
@@ -176,11 +178,23 @@ class Claim(_Record):
     #: the claim's key figure: a PNG name (no .png) its notebook saves with plots.show
     figure: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]*$")] = ""
     parts: list[Part] = []
+    #: assertions of the sentence that the data cannot reach, beside the one the rule tests (the compound
+    #: rule with the tested assertion as the core part and these as untested parts)
+    untested: list[Untested] = []
 
     @model_validator(mode="after")
     def _typed_by_kind(self) -> Claim:
         if type(self) is Claim:
             _TYPED_BY_KIND[self.rule.kind].validate_python(self.model_dump(exclude_unset=True))
+        return self
+
+    @model_validator(mode="after")
+    def _parts_fit_the_kind(self) -> Claim:
+        if self.parts and self.rule.kind != "compound":
+            raise PydanticCustomError("parts", "parts only on a claim whose rule kind is compound")
+        if self.untested and self.rule.kind in ("compound", "untestable"):
+            raise PydanticCustomError("untested", "untested assertions only on a claim with a testing rule "
+                                                  "(a compound claim lists them as parts)")
         return self
 
     def part_claim(self, name: str) -> Claim:
@@ -189,7 +203,7 @@ class Claim(_Record):
         part = next((p for p in self.parts if p.name == name), None)
         if part is None:
             raise KeyError(f"{self.id} has no part {name!r}; its parts: {[p.name for p in self.parts]}")
-        record = {**self.model_dump(exclude_unset=True, exclude={"parts", "figure"}),
+        record = {**self.model_dump(exclude_unset=True, exclude={"parts", "figure", "untested"}),
                   "claimed": part.claimed.as_dict(), "rule": part.rule.as_dict(), "gloss": part.text,
                   "would_test": part.would_test, "claim_type": part.claim_type or self.claim_type}
         return TYPED_CLAIM.validate_python(record)
@@ -206,6 +220,14 @@ class Part(_Record):
     rule: Rule
     claim_type: Literal[CLAIM_TYPES] | None = None  # type: ignore[valid-type]
     would_test: str = ""
+
+
+class Untested(_Record):
+    """An assertion of a claim's sentence that the data here cannot reach, with the data that would test it."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+    text: Annotated[str, StringConstraints(min_length=10)]
+    would_test: Annotated[str, StringConstraints(min_length=10)]
 
 
 Claim.model_rebuild()
