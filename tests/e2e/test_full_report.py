@@ -165,6 +165,23 @@ def test_pages_read_at_phone_width_without_horizontal_scrolling(browser, full_re
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
+def test_every_certificate_and_notebook_page_fits_a_phone(browser, full_report):
+    """The same check for every page a card links to (a compound claim's parts table, a long variant list)."""
+    _phone_width(browser, 400)
+    try:
+        pages = sorted((full_report.reports / "claims").glob("*.html"))
+        pages += sorted((full_report.reports / "notebooks").glob("*.html"))
+        assert len(pages) > 7
+        wide = []
+        for page in pages:
+            browser.get(page.as_uri())
+            if browser.execute_script("return document.documentElement.scrollWidth") > 400:
+                wide.append(page.name)
+        assert wide == []
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
 # --- determinism: the complete build ran under another PYTHONHASHSEED than the committed notebooks ------
 
 def _text_outputs(path) -> list[str]:
