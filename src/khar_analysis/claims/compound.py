@@ -47,6 +47,11 @@ def observation(observed: Any, variants: dict[str, Any] | None = None, observed_
     return Observation(observed, dict(variants or {}), observed_text, margin, dict(sensitivity or {}), reason)
 
 
+def _untested_note(name: str, would_test: str) -> str:
+    """The caveat note of a part the data cannot reach, naming the data that would test it."""
+    return f"part {name} not tested (data that would test it: {would_test or 'none named'})"
+
+
 def aggregate(judged: Sequence[tuple[Part, Verdict]]) -> tuple[str, str, str]:
     """The claim's (verdict, caveat, reason) from its parts' verdicts, by the rule in the module docstring."""
     core = [(p, v) for p, v in judged if p.core]
@@ -66,7 +71,7 @@ def aggregate(judged: Sequence[tuple[Part, Verdict]]) -> tuple[str, str, str]:
     notes = []
     for p, v in judged:
         if v.verdict == "not_testable":
-            notes.append(f"part {p.name} not tested (data that would test it: {p.would_test or 'none named'})")
+            notes.append(_untested_note(p.name, p.would_test))
         elif v.verdict == "reproduced_with_caveat":
             notes.append(f"part {p.name}: {v.caveat}")
         elif v.verdict == "not_reproduced":
@@ -87,8 +92,8 @@ def with_untested(claim: Claim, judged: Verdict) -> Verdict:
          Verdict(claim.id, "not_testable", "indeterminate", u.text, "the data here cannot reach it",
                  notebook=claim.notebook)) for u in claim.untested]
     verdict, _, why = aggregate(judged_parts)
-    notes = [f"part {u.name} not tested (data that would test it: {u.would_test})" for u in claim.untested]
-    caveat = "; ".join(filter(None, [judged.caveat, *notes])) if verdict == "reproduced_with_caveat" \
+    notes = [_untested_note(u.name, u.would_test) for u in claim.untested]
+    caveat = "; ".join([judged.caveat, *notes] if judged.caveat else notes) if verdict == "reproduced_with_caveat" \
         else judged.caveat
     reason = judged.reason if verdict == judged.verdict else f"{judged.reason}; {why}"
     return dataclasses.replace(judged, verdict=verdict, caveat=caveat, reason=reason,

@@ -37,6 +37,7 @@ class Margin:
 
     ``precision`` is the data's stated precision in the same unit: ``|value| <= precision`` is a knife-edge.
     ``also`` is the same margin in a second unit (e.g. percentage points beside TIV), shown after a slash.
+    ``point``: the rule is an exact match, with no boundary to sit on (its margin is a distance, never an edge).
     """
 
     value: float | None
@@ -44,11 +45,12 @@ class Margin:
     against: str
     precision: float = 0.0
     also: str = ""
+    point: bool = False
 
     @property
     def edge(self) -> bool:
         """True when the comparison sits on the edge: the margin is zero or within the data's precision."""
-        return self.value is not None and abs(self.value) <= self.precision + EPS
+        return not self.point and self.value is not None and abs(self.value) <= self.precision + EPS
 
     def text(self) -> str:
         """E.g. ``+93.8 TIV mn / +2.8 pp over 5th``; empty when there is no margin."""
@@ -82,7 +84,7 @@ def numeric(kind: str, observed: float, claimed: float, tol: float, unit: str, p
         if tol <= 0:
             off = abs(observed - claimed)
             return Margin(-off, unit, "from the claimed value (exact-match rule)" if off > EPS
-                          else "exact match with the claimed value", precision=-1.0)
+                          else "exact match with the claimed value", point=True)
         return Margin(tol - abs(observed - claimed), unit,
                       f"{'inside' if abs(observed - claimed) <= tol + EPS else 'outside'} the "
                       f"±{number(tol, signed=False)} {unit} tolerance".replace("  ", " "), precision)

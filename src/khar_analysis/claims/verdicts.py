@@ -197,9 +197,14 @@ def margin_of(claim: Claim, observed: Any, given: Margin | None = None) -> Margi
         found = rank(observed, claim.claimed.value, precision)
     else:
         return None
-    if precision and not found.precision and found.precision >= 0:
-        found = Margin(found.value, found.unit, found.against, precision, found.also)
+    if precision and not found.precision:
+        found = dataclasses.replace(found, precision=precision)
     return found
+
+
+def _notes(*notes: str) -> str:
+    """Caveat notes joined with "; ", empty ones left out."""
+    return "; ".join(n for n in notes if n)
 
 
 def _sensitivity(claim: Claim, primary: bool | None, drops: Mapping[str, Any] | None) -> list[dict[str, Any]]:
@@ -238,22 +243,21 @@ def assess(
     judged = _judge(claim, observed, variants, observed_text, reason, params)
     judged = _apply_checks(claim, judged, checks or {})
     found = margin_of(claim, observed, margin) if judged.verdict != "not_testable" or margin else None
-    drops = _sensitivity(claim, holds(claim, observed) if claim.rule.kind != "untestable" else None, sensitivity)
+    primary = holds(claim, observed) if claim.rule.kind != "untestable" else None
+    drops = _sensitivity(claim, primary, sensitivity)
     verdict, caveat, why, edge = judged.verdict, judged.caveat, judged.reason, ""
     if found is not None and found.edge and verdict in ("reproduced", "reproduced_with_caveat", "not_reproduced"):
         edge = found.against
-        caveat = "; ".join(filter(None, [caveat, f"knife-edge: {found.edge_text()}"]))
+        caveat = _notes(caveat, f"knife-edge: {found.edge_text()}")
         if verdict == "reproduced":
             verdict, why = "reproduced_with_caveat", why + "; but the comparison sits on a knife-edge"
-    flips = [d["dropped"] for d in drops if d["flips"]]
-    primary_holds = claim.rule.kind != "untestable" and holds(claim, observed)
-    if flips and primary_holds:
-        caveat = "; ".join(filter(None, [caveat, f"rests on single rows: dropping {', '.join(flips)} "
-                                                 "flips it"]))
+    flips = ", ".join(d["dropped"] for d in drops if d["flips"])
+    if flips and primary:
+        caveat = _notes(caveat, f"rests on single rows: dropping {flips} flips it")
+        if verdict == "reproduced":
+            verdict, why = "reproduced_with_caveat", why + "; but dropping one row flips it"
     elif flips and verdict != "not_testable":
-        caveat = "; ".join(filter(None, [caveat, f"the primary reading would hold without {', '.join(flips)}"]))
-    if flips and primary_holds and verdict == "reproduced":
-        verdict, why = "reproduced_with_caveat", why + "; but dropping one row flips it"
+        caveat = _notes(caveat, f"the primary reading would hold without {flips}")
     return dataclasses.replace(
         judged, verdict=verdict, caveat=caveat, reason=why, knife_edge=edge, sensitivity=drops,
         margin=found.text() if found else "", margin_value=found.value if found else None,
@@ -269,7 +273,7 @@ def _apply_checks(claim: Claim, judged: Verdict, checks: Mapping[str, Any]) -> V
     held = [k for k, v in checks.items() if holds(claim, v)]
     verdict, caveat, why = judged.verdict, judged.caveat, judged.reason
     if failed and verdict in ("reproduced", "reproduced_with_caveat"):
-        caveat = "; ".join(filter(None, [caveat, f"does not hold when: {', '.join(failed)}"]))
+        caveat = _notes(caveat, f"does not hold when: {', '.join(failed)}")
         verdict = "reproduced_with_caveat"
     elif held and verdict in ("not_reproduced", "not_testable"):
         why += f"; it would hold only with {', '.join(held)}, which cannot earn a verdict"
