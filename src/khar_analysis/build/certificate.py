@@ -23,7 +23,7 @@ import nbformat
 from khar_analysis.article import text as article
 from khar_analysis.build import printing
 from khar_analysis.build.errors import log, warn
-from khar_analysis.build.plan import read_state, source_ids
+from khar_analysis.build.plan import source_ids
 from khar_analysis.claims import register as claims
 from khar_analysis.core.paths import Layout
 from khar_analysis.provenance import manifest
@@ -132,15 +132,17 @@ def notebook_inputs(nb: nbformat.NotebookNode, name: str, register: dict, record
     return source_ids(nb, lay.notebooks / f"{name}.ipynb", register, records, lay.article_id)
 
 
-def write_for_build(stage: Path, executed: dict[str, nbformat.NotebookNode], facts: dict, lay: Layout) -> None:
+def write_for_build(stage: Path, executed: dict[str, nbformat.NotebookNode], facts: dict, lay: Layout,
+                    last_seconds: dict[str, float]) -> None:
     """Write ``claims/<ID>.html`` for every registered claim into the build's ``stage`` and print its
-    ``index.html`` to ``report.pdf`` (one line instead when no browser is found)."""
+    ``index.html`` to ``report.pdf`` (one line instead when no browser is found). ``last_seconds``: the
+    notebooks' run times recorded by the last build (a carried-over notebook shows the run that made it)."""
     register = claims.load_register(lay)
     records = manifest.load_manifest(lay)
     found = payloads(executed)
     ids = {name: notebook_inputs(nb, name, register, records, lay) for name, nb in executed.items()}
     ran = facts.get("notebook_seconds", {})
-    seconds = {**read_state(lay).get("seconds", {}), **ran}
+    seconds = {**last_seconds, **ran}
     (stage / FOLDER).mkdir(exist_ok=True)
     for cid, claim in register.items():
         nb = claim.notebook

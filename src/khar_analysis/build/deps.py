@@ -3,7 +3,7 @@ dotted imports across subpackages, and the package's resource files, each keyed 
 
 Keys hash bytes, never paths, sizes or times: a module moved to another subpackage with the same text
 keeps its hash under its new name, and an edited resource table (``resources/country_names.csv``)
-changes the key of every notebook even though no ``.py`` file changed.
+changes the key of every notebook whose modules read it even though no ``.py`` file changed.
 """
 
 from __future__ import annotations
@@ -27,6 +27,16 @@ def sha(data: bytes) -> str:
 @functools.lru_cache(maxsize=512)
 def _file_imports(path: str, mtime_ns: int, here: str) -> frozenset[str]:
     return frozenset(module_imports(Path(path).read_text(encoding="utf-8"), here))
+
+
+@functools.lru_cache(maxsize=512)
+def _names_in(path: str, mtime_ns: int, names: frozenset[str]) -> frozenset[str]:
+    return frozenset(n for n in names if n in Path(path).read_text(encoding="utf-8", errors="replace"))
+
+
+def _mentions(file: Path, names: frozenset[str]) -> frozenset[str]:
+    """Which of ``names`` (resource file names) ``file`` mentions; read once per version, as imports are."""
+    return _names_in(str(file), file.stat().st_mtime_ns, names)
 
 
 def _relative_base(here: str, level: int) -> str:
@@ -107,12 +117,13 @@ def library_key(nb: nbformat.NotebookNode, pkg_dir: Path) -> dict[str, str]:
     """
     closure = library_closure(notebook_imports(nb), pkg_dir)
     lib = {m.relative_to(pkg_dir).as_posix(): sha(m.read_bytes())[:16] for m in closure}
-    mine = "\n".join(m.read_text(encoding="utf-8", errors="replace") for m in closure)
-    texts = {f: f.read_text(encoding="utf-8", errors="replace") for f in sorted(pkg_dir.rglob("*"))
-             if f.is_file() and f.suffix in (".py", ".j2", ".css")}
-    for r in sorted(p for p in (pkg_dir / "resources").glob("*") if p.is_file()):
-        named = any(r.name in text for f, text in texts.items() if f != r)
-        if r.name in mine or not named:
+    resources = sorted(p for p in (pkg_dir / "resources").glob("*") if p.is_file())
+    names = frozenset(r.name for r in resources)
+    mine = set().union(*(_mentions(m, names) for m in closure))
+    named = set().union(*(_mentions(f, names) - {f.name} for f in sorted(pkg_dir.rglob("*"))
+                          if f.is_file() and f.suffix in (".py", ".j2", ".css")))
+    for r in resources:
+        if r.name in mine or r.name not in named:
             lib[f"resources/{r.name}"] = sha(r.read_bytes())[:16]
     return lib
 

@@ -57,10 +57,10 @@ def _executed(plans: list[Plan], stage: Path) -> dict[str, nbformat.NotebookNode
     return {p.name: nbformat.read(stage / "notebooks" / f"{p.name}.ipynb", as_version=4) for p in plans}
 
 
-def _recorded_outputs(lay: Layout, plans: list[Plan]) -> dict[str, list[str]]:
+def _recorded_outputs(lay: Layout, plans: list[Plan], state: dict) -> dict[str, list[str]]:
     """The published tables of the notebooks that skip; a skipped notebook whose files are not recorded
-    (a report made before files had owners) or not all present runs instead."""
-    recorded = read_state(lay).get("outputs", {})
+    (a report made before files had owners) or not all present runs instead. ``state``: the last build's."""
+    recorded = state.get("outputs", {})
     kept = {}
     for p in plans:
         if p.runs:
@@ -87,9 +87,9 @@ def report_key(lay: Layout) -> str:
     return digest.hexdigest()
 
 
-def _unchanged(lay: Layout, plans: list[Plan], kept: dict, key: str) -> tuple[list, list] | None:
+def _unchanged(lay: Layout, plans: list[Plan], kept: dict, key: str, state: dict) -> tuple[list, list] | None:
     """(rows, pending) of the published ledger when nothing the report shows changed, else None."""
-    if any(p.runs for p in plans) or len(kept) != len(plans) or read_state(lay).get("report") != key:
+    if any(p.runs for p in plans) or len(kept) != len(plans) or state.get("report") != key:
         return None
     ledger = lay.reports / "ledger.csv"
     if not (ledger.is_file() and (lay.reports / "index.html").is_file() and (lay.reports / "claims").is_dir()):
@@ -107,11 +107,12 @@ def _staged(lay: Layout, plans: list[Plan], jobs: int | None, fetched: dict, t0:
     report is already this build's and is left as it is."""
     from khar_analysis.build import claimreview, crate, datapage, report  # rocrate's import takes 0.4 s
 
-    kept = _recorded_outputs(lay, plans)
+    state = read_state(lay)  # the last build's record, read once (nothing writes it before the switch)
+    kept = _recorded_outputs(lay, plans, state)
     for p in plans:
         log(f"  {p.name}: {'run' if p.runs else 'skip'} ({p.reason})")
     key = report_key(lay)
-    if (same := _unchanged(lay, plans, kept, key)) is not None:
+    if (same := _unchanged(lay, plans, kept, key, state)) is not None:
         log("nothing changed since the last build: the published report is up to date")
         return {}, *same
     stage = publish.new_stage(lay)
@@ -121,7 +122,7 @@ def _staged(lay: Layout, plans: list[Plan], jobs: int | None, fetched: dict, t0:
         if n_run:
             log(f"executing {n_run} notebook(s) with papermill on {jobs} process(es)")
         times: dict[str, dict] = {}
-        seconds = run_notebooks(plans, stage, lay, jobs, read_state(lay).get("seconds", {}), times)
+        seconds = run_notebooks(plans, stage, lay, jobs, state.get("seconds", {}), times)
         files = outputs.claim(stage, [p.name for p in plans if p.runs], kept)
         publish.carry_over(lay, stage, kept)
         register = claims.load_register(lay)
@@ -133,8 +134,8 @@ def _staged(lay: Layout, plans: list[Plan], jobs: int | None, fetched: dict, t0:
         jsonld = claimreview.write(stage, rows, lay, facts["built_at"])
         datapage.write(stage, lay, facts)
         report.render(stage, rows, pending, plans, facts, lay, jsonld=jsonld, certificates=True)
-        certificate.write_for_build(stage, executed, facts, lay)
-        runs = {**read_state(lay).get("runs", {}), **times}
+        certificate.write_for_build(stage, executed, facts, lay, state.get("seconds", {}))
+        runs = {**state.get("runs", {}), **times}
         crate.write(stage, lay, plans, runs, files, rows, facts, crate.started_at(time.perf_counter() - t0))
         publish.write_state(stage, lay, plans, seconds, files, key, runs)
         publish.switch(stage, lay)
